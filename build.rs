@@ -1,0 +1,84 @@
+//! Build script of libcuda-sys. It reads like its steps:
+//! find cuda.h → ask the C preprocessor what it defines → generate the bindings → link libcuda →
+//! tell dependents. Each step lives in its own file under `build/`.
+
+#[path = "build/discover.rs"]
+mod discover;
+#[path = "build/env.rs"]
+mod env;
+#[path = "build/fail.rs"]
+mod fail;
+#[path = "build/generate.rs"]
+mod generate;
+#[path = "build/inputs.rs"]
+mod inputs;
+#[path = "build/link.rs"]
+mod link;
+#[path = "build/probe.rs"]
+mod probe;
+
+use std::fs;
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=build");
+    println!("cargo:rerun-if-changed=wrapper.h");
+    let out = env::out_dir();
+    let per_thread = env::feature("per-thread-default-stream");
+    let target_os = env::cargo("CARGO_CFG_TARGET_OS");
+
+    // 1. Find the headers.
+    let world = inputs::World::gather();
+    let inp = world.inputs();
+    let headers = match discover::find_headers(&inp) {
+        Ok(h) => h,
+        Err(discover::HeaderError::NotFound { .. }) if env::var("DOCS_RS").is_some() => {
+            // docs.rs has no CUDA: the crate documents how its bindings are made, nothing more.
+            fs::write(out.join("bindings.rs"), "").unwrap_or_else(|e| fail::die("cannot write bindings.rs", &e.to_string()));
+            return;
+        }
+        Err(e) => {
+            let text = discover::explain(&e, &env::cargo("HOST"), &env::cargo("TARGET"), &env::cargo("CARGO_PKG_VERSION"));
+            let (summary, details) = text.split_once('\n').unwrap_or((&text, ""));
+            fail::die(summary.trim_start_matches("libcuda-sys: "), details)
+        }
+    };
+    println!("libcuda-sys: using {} (CUDA_VERSION {}), found by {}", headers.include_dir.join("cuda.h").display(), headers.version, headers.how);
+
+    // 2. What only the preprocessor knows: documented names, casting macros.
+    let probe = probe::run(&headers.include_dir, per_thread, &out)
+        .unwrap_or_else(|e| fail::die("the C preprocessor could not read cuda.h", &e));
+
+    // 3. The bindings.
+    let generated = match generate::bindings(&headers.include_dir, per_thread, &probe, &out.join("bindings.rs")) {
+        Ok(g) => g,
+        Err(generate::Error::Libclang(message)) => fail::libclang(&message),
+        Err(generate::Error::Other(message)) => fail::die("could not generate the bindings", &message),
+    };
+    println!(
+        "libcuda-sys: {} functions, {} documented names, {} casting macros",
+        generated.functions.len(),
+        probe.renames.len(),
+        probe.casts.len()
+    );
+
+    // 4. Link.
+    let libcuda = discover::find_libcuda(&inp, &headers).unwrap_or_else(|e| {
+        let text = discover::explain(&e, &env::cargo("HOST"), &env::cargo("TARGET"), &env::cargo("CARGO_PKG_VERSION"));
+        let (summary, details) = text.split_once('\n').unwrap_or((&text, ""));
+        fail::die(summary, details)
+    });
+    link::libcuda(&libcuda, &generated.functions, &target_os, &out).unwrap_or_else(|e| fail::die("cannot link libcuda", &e));
+
+    // 5. Metadata for dependents: DEP_CUDA_INCLUDE, DEP_CUDA_VERSION, DEP_CUDA_ROOT, ...
+    let root = headers.root.clone().unwrap_or_else(|| headers.include_dir.parent().unwrap_or(&headers.include_dir).to_path_buf());
+    println!("cargo:include={}", headers.include_dir.display());
+    println!("cargo:version={}", headers.version);
+    println!("cargo:root={}", root.display());
+    println!("cargo:per_thread_default_stream={}", u8::from(per_thread));
+    // ... and for this package's own examples and tests: `cfg(cuda_major = "13", cuda_minor = "0")`.
+    println!("cargo::rustc-check-cfg=cfg(cuda_major, values(any()))");
+    println!("cargo::rustc-check-cfg=cfg(cuda_minor, values(any()))");
+    println!("cargo:rustc-cfg=cuda_major=\"{}\"", headers.version / 1000);
+    println!("cargo:rustc-cfg=cuda_minor=\"{}\"", headers.version % 1000 / 10);
+}

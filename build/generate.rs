@@ -1,0 +1,152 @@
+//! Rust declarations for cuda.h: bindgen's output, then what bindgen cannot derive by itself —
+//! the documented names as re-exports of the symbols C calls, the macros that cast as typed
+//! constants, and the `|` operators of the flag enums.
+
+use crate::probe::Probe;
+use std::fmt::Write as _;
+use std::fs;
+use std::panic;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+pub enum Error {
+    /// libclang is missing or does not load (bindgen's message).
+    Libclang(String),
+    Other(String),
+}
+
+/// What the generated file declares, for the later build steps.
+pub struct Generated {
+    /// Every function symbol declared, in the order of the header.
+    pub functions: Vec<String>,
+}
+
+/// The header's Doxygen becomes rustdoc Markdown; a comment the converter cannot read stays as is.
+#[derive(Debug)]
+struct Docs;
+
+impl bindgen::callbacks::ParseCallbacks for Docs {
+    fn process_comment(&self, comment: &str) -> Option<String> {
+        doxygen_bindgen::transform(comment).ok()
+    }
+}
+
+/// The C enums that C code combines with `|`: every enum whose name says it holds flags, and
+/// `CUmemAllocationHandleType`, which cuda.h documents as a bit mask ("requestedHandleTypes").
+fn is_flag_enum(name: &str) -> bool {
+    name.to_ascii_lowercase().contains("flags") || name == "CUmemAllocationHandleType_enum"
+}
+
+fn bindgen_builder(include_dir: &Path, per_thread: bool) -> bindgen::Builder {
+    let mut builder = bindgen::Builder::default()
+        .header(concat!(env!("CARGO_MANIFEST_DIR"), "/wrapper.h"))
+        .clang_arg(format!("-I{}", include_dir.display()))
+        .allowlist_file(".*[/\\\\]cuda\\.h")
+        .use_core()
+        .ctypes_prefix("::core::ffi")
+        .default_enum_style(bindgen::EnumVariation::NewType { is_bitfield: false, is_global: true })
+        .prepend_enum_name(false)
+        .must_use_type("cudaError_enum")
+        .derive_default(true)
+        .generate_comments(true)
+        .merge_extern_blocks(true)
+        .formatter(bindgen::Formatter::None)
+        .parse_callbacks(Box::new(Docs))
+        .parse_callbacks(Box::new(bindgen::CargoCallbacks::new()));
+    if per_thread {
+        builder = builder.clang_arg("-DCUDA_API_PER_THREAD_DEFAULT_STREAM");
+    }
+    builder
+}
+
+/// Runs bindgen. libclang missing or unloadable makes bindgen panic: that panic is caught and
+/// turned into an error whose text the caller explains.
+fn run_bindgen(builder: bindgen::Builder) -> Result<String, Error> {
+    let message = Arc::new(Mutex::new(String::new()));
+    let seen = Arc::clone(&message);
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        if let Ok(mut m) = seen.lock() {
+            *m = info.to_string();
+        }
+    }));
+    let result = panic::catch_unwind(panic::AssertUnwindSafe(|| builder.generate()));
+    panic::set_hook(previous);
+    match result {
+        Ok(Ok(bindings)) => Ok(bindings.to_string()),
+        Ok(Err(e)) => Err(Error::Other(format!("bindgen could not parse cuda.h: {e}"))),
+        Err(_) => {
+            let message = message.lock().map(|m| m.clone()).unwrap_or_default();
+            Err(if message.contains("libclang") { Error::Libclang(message) } else { Error::Other(message) })
+        }
+    }
+}
+
+/// Identifiers that follow `pub fn ` in bindgen's output.
+fn declared_functions(code: &str) -> Vec<String> {
+    code.match_indices("pub fn ")
+        .map(|(i, m)| {
+            let rest = &code[i + m.len()..];
+            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+            rest[..end].to_string()
+        })
+        .collect()
+}
+
+/// Names of the newtype enums bindgen wrote (`pub struct NAME (pub u32) ;`).
+fn newtype_enums(code: &str) -> Vec<String> {
+    code.match_indices("pub struct ")
+        .filter_map(|(i, m)| {
+            let rest = &code[i + m.len()..];
+            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+            let after = rest[end..].trim_start();
+            after.starts_with("(pub ").then(|| rest[..end].to_string())
+        })
+        .collect()
+}
+
+/// The Rust type for a C type named in a cast macro.
+fn rust_type(c_type: &str) -> String {
+    match c_type {
+        "void*" => "*mut ::core::ffi::c_void".to_string(),
+        ty => ty.to_string(),
+    }
+}
+
+pub fn bindings(include_dir: &Path, per_thread: bool, probe: &Probe, out_file: &Path) -> Result<Generated, Error> {
+    let cast_names: Vec<&str> = probe.casts.iter().map(|c| c.name.as_str()).collect();
+    let mut builder = bindgen_builder(include_dir, per_thread);
+    for name in &cast_names {
+        builder = builder.blocklist_item(name);
+    }
+    let mut code = run_bindgen(builder)?;
+    let functions = declared_functions(&code);
+
+    code.push_str("\n// Documented names that cuda.h maps to versioned or per-thread symbols.\n");
+    for (name, symbol) in &probe.renames {
+        if functions.iter().any(|f| f == symbol) {
+            let _ = writeln!(code, "#[doc = \"`{name}` as C calls it with this header: the symbol `{symbol}`.\"]\n#[doc(inline)]\npub use self::{symbol} as {name};");
+        } else {
+            println!("libcuda-sys: {name} maps to {symbol}, which this header does not declare: skipped");
+        }
+    }
+
+    code.push_str("\n// Macros that cast, with their C type.\n");
+    for cast in &probe.casts {
+        let ty = rust_type(&cast.c_type);
+        let _ = writeln!(code, "#[doc = \"`#define {} {}`\"]\npub const {}: {ty} = {} as {ty};", cast.name, cast.expansion, cast.name, cast.value);
+    }
+
+    code.push_str("\n// Flag enums combine with `|`, as in C.\n");
+    for name in newtype_enums(&code).iter().filter(|n| is_flag_enum(n)) {
+        let _ = writeln!(
+            code,
+            "impl ::core::ops::BitOr for {name} {{ type Output = Self; #[inline] fn bitor(self, other: Self) -> Self {{ {name}(self.0 | other.0) }} }}\n\
+             impl ::core::ops::BitOrAssign for {name} {{ #[inline] fn bitor_assign(&mut self, other: Self) {{ self.0 |= other.0; }} }}\n\
+             impl ::core::ops::BitAnd for {name} {{ type Output = Self; #[inline] fn bitand(self, other: Self) -> Self {{ {name}(self.0 & other.0) }} }}\n\
+             impl ::core::ops::BitAndAssign for {name} {{ #[inline] fn bitand_assign(&mut self, other: Self) {{ self.0 &= other.0; }} }}"
+        );
+    }
+    fs::write(out_file, &code).map_err(|e| Error::Other(format!("cannot write {}: {e}", out_file.display())))?;
+    Ok(Generated { functions })
+}

@@ -1,0 +1,138 @@
+//! What only the C preprocessor can say about cuda.h: its `CUDA_VERSION`, the documented function
+//! names that its macros map to versioned symbols (`cuCtxCreate` → `cuCtxCreate_v4`), and the
+//! value and type of the macros that cast (`CU_LAUNCH_PARAM_END ((void*)0x00)`).
+//!
+//! Every object-like macro that cuda.h defines is written into one C file after `#include <cuda.h>`
+//! and expanded with the target's C compiler (through the `cc` crate), with the same defines the
+//! bindings are generated with. Nothing here is typed by hand, so it is right for whichever
+//! release of the header is found.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A macro of the form `((TYPE)LITERAL)`.
+pub struct Cast {
+    pub name: String,
+    /// The C type inside the cast, as written (`void*`, `CUstream`, `CUdevice`).
+    pub c_type: String,
+    /// The integer literal, as written (`0x00`, `-1`).
+    pub value: String,
+    /// The macro's expansion, for the documentation.
+    pub expansion: String,
+}
+
+pub struct Probe {
+    /// `CUDA_VERSION` of the header (e.g. 13000 for 13.0).
+    pub version: u32,
+    /// Documented name → the identifier C calls instead; only names that the macros change.
+    pub renames: Vec<(String, String)>,
+    pub casts: Vec<Cast>,
+}
+
+/// Names of the object-like macros that the header text defines, in order, without duplicates.
+fn defined_macros(header: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for line in header.lines() {
+        let Some(rest) = line.trim_start().strip_prefix('#') else { continue };
+        let Some(rest) = rest.trim_start().strip_prefix("define") else { continue };
+        if !rest.starts_with([' ', '\t']) {
+            continue;
+        }
+        let rest = rest.trim_start();
+        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+        let (name, after) = rest.split_at(end);
+        // A function-like macro has '(' right after its name.
+        if name.is_empty() || after.starts_with('(') || names.iter().any(|n| n == name) {
+            continue;
+        }
+        names.push(name.to_string());
+    }
+    names
+}
+
+fn is_function_name(name: &str) -> bool {
+    name.len() > 2 && name.starts_with("cu") && name[2..].starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+fn is_constant_name(name: &str) -> bool {
+    (name.starts_with("CU_") || name.starts_with("CUDA_")) && !name.starts_with("CUDA_API_") && !name.contains("__")
+}
+
+/// Parses `((TYPE)LITERAL)` or `((TYPE)(LITERAL))`.
+fn parse_cast(expansion: &str) -> Option<(String, String)> {
+    let s: String = expansion.chars().filter(|c| !c.is_whitespace()).collect();
+    let inner = s.strip_prefix("((")?.strip_suffix(')')?;
+    let (ty, value) = inner.split_once(')')?;
+    let value = value.trim_start_matches('(').trim_end_matches(')');
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    let digits = digits.trim_end_matches(['u', 'U', 'l', 'L']);
+    let is_literal = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")).map_or_else(
+        || !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()),
+        |hex| !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()),
+    );
+    let is_type = !ty.is_empty() && ty.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '*');
+    (is_literal && is_type).then(|| (ty.to_string(), value.trim_end_matches(['u', 'U', 'l', 'L']).to_string()))
+}
+
+/// Expands every macro of `cuda.h` with the C compiler and reads back the answers.
+pub fn run(include_dir: &Path, per_thread: bool, out_dir: &Path) -> Result<Probe, String> {
+    let header_path = include_dir.join("cuda.h");
+    let header = fs::read_to_string(&header_path)
+        .map_err(|e| format!("cannot read {}: {e}", header_path.display()))?;
+    let macros = defined_macros(&header);
+    let wanted: Vec<&String> = macros
+        .iter()
+        .filter(|m| is_function_name(m) || is_constant_name(m))
+        .collect();
+
+    let mut src = String::from("#include <cuda.h>\n");
+    for (i, name) in wanted.iter().enumerate() {
+        src.push_str(&format!("libcuda_sys_probe_{i} = {name} ;\n"));
+    }
+    let file: PathBuf = out_dir.join("probe.c");
+    fs::write(&file, src).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    let mut build = cc::Build::new();
+    build.include(include_dir).file(&file).cargo_metadata(false).warnings(false);
+    if per_thread {
+        build.define("CUDA_API_PER_THREAD_DEFAULT_STREAM", None);
+    }
+    let expanded = build
+        .try_expand()
+        .map_err(|e| format!("the C preprocessor failed on {} with cuda.h from {}: {e}", file.display(), include_dir.display()))?;
+    let expanded = String::from_utf8_lossy(&expanded);
+
+    let mut probe = Probe { version: 0, renames: Vec::new(), casts: Vec::new() };
+    for line in expanded.lines() {
+        let Some(rest) = line.trim_start().strip_prefix("libcuda_sys_probe_") else { continue };
+        let Some((index, value)) = rest.split_once('=') else { continue };
+        let Some(name) = index.trim().parse::<usize>().ok().and_then(|i| wanted.get(i)) else { continue };
+        let value = value.trim().trim_end_matches(';').trim();
+        if name.as_str() == "CUDA_VERSION" {
+            probe.version = value.parse().map_err(|_| format!("CUDA_VERSION in {} expands to `{value}`", header_path.display()))?;
+        } else if is_function_name(name) {
+            let is_ident = !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if is_ident && value != name.as_str() {
+                probe.renames.push((name.to_string(), value.to_string()));
+            }
+        } else if let Some((c_type, literal)) = parse_cast(value) {
+            probe.casts.push(Cast { name: name.to_string(), c_type, value: literal, expansion: value.to_string() });
+        }
+    }
+    if probe.version == 0 {
+        return Err(format!("{} does not define CUDA_VERSION", header_path.display()));
+    }
+    Ok(probe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn casts() {
+        assert_eq!(parse_cast("((void*)0x00)"), Some(("void*".into(), "0x00".into())));
+        assert_eq!(parse_cast("((CUdevice)-2)"), Some(("CUdevice".into(), "-2".into())));
+        assert_eq!(parse_cast("((CUstream)(0x2))"), Some(("CUstream".into(), "0x2".into())));
+        assert_eq!(parse_cast("(1 << 3)"), None);
+    }
+}

@@ -1,0 +1,118 @@
+//! vectorAddDrv from the CUDA programming guide's Driver API chapter, through the raw bindings:
+//! C = A + B for N = 50 000 floats, the kernel loaded from a PTX file on disk.
+//!
+//! Run: `cargo run --example vector_add`. Without a usable GPU it ends with a one-line diagnosis
+//! and exit status 1.
+
+use core::ffi::{c_int, c_void, CStr};
+use core::ptr;
+use libcuda_sys::*;
+use std::ffi::CString;
+use std::process::exit;
+
+const N: usize = 50_000;
+const THREADS_PER_BLOCK: u32 = 256;
+
+/// The C name of a result ("CUDA_ERROR_NO_DEVICE"), as the driver spells it.
+fn name(r: CUresult) -> String {
+    let mut s: *const core::ffi::c_char = ptr::null();
+    match unsafe { cuGetErrorName(r, &mut s) } {
+        CUDA_SUCCESS if !s.is_null() => unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned(),
+        _ => format!("CUresult {}", r.0),
+    }
+}
+
+/// Ends the program with one line naming the call that failed.
+macro_rules! check {
+    ($call:expr) => {{
+        let r: CUresult = unsafe { $call };
+        if r != CUDA_SUCCESS {
+            eprintln!("vector_add: {} failed: {}", stringify!($call), name(r));
+            exit(1);
+        }
+    }};
+}
+
+/// The PTX file, relative to the working directory or to this package.
+fn ptx_path() -> CString {
+    let rel = "tests/fixtures/vector_add.ptx";
+    let path = if std::path::Path::new(rel).exists() { rel.to_string() } else { format!("{}/{rel}", env!("CARGO_MANIFEST_DIR")) };
+    CString::new(path).expect("path without NUL")
+}
+
+fn main() {
+    // Initialize, and say plainly when there is nothing to run on.
+    let r = unsafe { cuInit(0) };
+    if r != CUDA_SUCCESS {
+        let mut version: c_int = 0;
+        let _ = unsafe { cuDriverGetVersion(&mut version) };
+        eprintln!(
+            "vector_add: no usable GPU: cuInit answered {} (driver library loaded, CUDA {}.{} driver, 0 devices)",
+            name(r),
+            version / 1000,
+            version % 1000 / 10
+        );
+        exit(1);
+    }
+    let mut device_count: c_int = 0;
+    check!(cuDeviceGetCount(&mut device_count));
+    if device_count == 0 {
+        eprintln!("vector_add: There is no device supporting CUDA.");
+        exit(1);
+    }
+    let mut device: CUdevice = 0;
+    check!(cuDeviceGet(&mut device, 0));
+
+    // Create a context: with CUDA 13 headers cuCtxCreate takes CUctxCreateParams (NULL: none).
+    let mut context: CUcontext = ptr::null_mut();
+    #[cfg(not(cuda_major = "12"))]
+    #[cfg(not(cuda_major = "11"))]
+    check!(cuCtxCreate(&mut context, ptr::null_mut(), 0, device));
+    #[cfg(any(cuda_major = "12", cuda_major = "11"))]
+    check!(cuCtxCreate(&mut context, 0, device));
+
+    // Load the module from the PTX file and get the kernel.
+    let mut module: CUmodule = ptr::null_mut();
+    check!(cuModuleLoad(&mut module, ptx_path().as_ptr()));
+    let mut vec_add: CUfunction = ptr::null_mut();
+    check!(cuModuleGetFunction(&mut vec_add, module, c"VecAdd_kernel".as_ptr()));
+
+    // Host vectors, device vectors, copies in.
+    let h_a: Vec<f32> = (0..N).map(|i| i as f32 * 0.5).collect();
+    let h_b: Vec<f32> = (0..N).map(|i| (N - i) as f32 * 0.25).collect();
+    let mut h_c = vec![0.0f32; N];
+    let size = N * core::mem::size_of::<f32>();
+    let (mut d_a, mut d_b, mut d_c): (CUdeviceptr, CUdeviceptr, CUdeviceptr) = (0, 0, 0);
+    check!(cuMemAlloc(&mut d_a, size));
+    check!(cuMemAlloc(&mut d_b, size));
+    check!(cuMemAlloc(&mut d_c, size));
+    check!(cuMemcpyHtoD(d_a, h_a.as_ptr().cast(), size));
+    check!(cuMemcpyHtoD(d_b, h_b.as_ptr().cast(), size));
+
+    // Launch with the argument array, as the guide does.
+    let mut n = N as c_int;
+    let blocks = (N as u32).div_ceil(THREADS_PER_BLOCK);
+    let mut args: [*mut c_void; 4] = [
+        (&mut d_a as *mut CUdeviceptr).cast(),
+        (&mut d_b as *mut CUdeviceptr).cast(),
+        (&mut d_c as *mut CUdeviceptr).cast(),
+        (&mut n as *mut c_int).cast(),
+    ];
+    check!(cuLaunchKernel(vec_add, blocks, 1, 1, THREADS_PER_BLOCK, 1, 1, 0, ptr::null_mut(), args.as_mut_ptr(), ptr::null_mut()));
+
+    // Copy the result back and check every element.
+    check!(cuMemcpyDtoH(h_c.as_mut_ptr().cast(), d_c, size));
+    let wrong = (0..N).filter(|&i| h_c[i] != h_a[i] + h_b[i]).count();
+
+    check!(cuMemFree(d_a));
+    check!(cuMemFree(d_b));
+    check!(cuMemFree(d_c));
+    check!(cuModuleUnload(module));
+    check!(cuCtxDestroy(context));
+
+    if wrong != 0 {
+        eprintln!("vector_add: {wrong} of {N} elements wrong");
+        exit(1);
+    }
+    println!("vector_add: {N} elements, {blocks} blocks of {THREADS_PER_BLOCK} threads: all correct");
+}

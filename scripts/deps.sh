@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Fetches what building and testing libcuda-sys needs on a machine that has only a Rust
+# toolchain, without installing anything system-wide but libclang:
+#   - libclang (bindgen's parser): Debian's libclang-dev through apt, when none is found;
+#   - NVIDIA's CUDA headers: pinned PyPI wheels, unpacked into the cache;
+#   - NVIDIA's real driver library (libcuda.so.1): Debian non-free's libcuda1, downloaded through
+#     a private apt configuration that adds the non-free component to this machine's own mirror,
+#     unpacked with dpkg -x into the cache; only when the system has no libcuda.so.1;
+#   - ptxas/nvcc (only with --nvcc): the pinned nvidia-cuda-nvcc wheel, for the PTX fixtures.
+#
+# Usage: source scripts/deps.sh [--nvcc]   (or run it: it prints the variables it sets)
+# Sets: LIBCUDA_SYS_CACHE, CUDA_HEADERS_11_8, CUDA_HEADERS_12_9, CUDA_HEADERS_13_0, CUDA_HEADERS_13_5,
+#       DRIVER_LIB_DIR (a directory holding libcuda.so.1, or empty if the system has one), NVCC_BIN.
+# Pinned releases: the wheel, and the folder inside it that holds cuda.h.
+CUDA_WHEELS=(
+  "11_8 nvidia-cuda-runtime-cu11==11.8.89 nvidia/cuda_runtime/include"
+  "12_9 nvidia-cuda-runtime-cu12==12.9.79 nvidia/cuda_runtime/include"
+  "13_0 nvidia-cuda-runtime==13.0.96 nvidia/cu13/include"
+  "13_5 nvidia-cuda-runtime==13.5.37 nvidia/cu13/include"
+)
+NVCC_WHEEL="nvidia-cuda-nvcc==13.5.37"
+DRIVER_PACKAGE="libcuda1"
+
+LIBCUDA_SYS_CACHE=${LIBCUDA_SYS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/libcuda-sys}
+mkdir -p "$LIBCUDA_SYS_CACHE"
+say() { echo "deps: $*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+have_libclang() {
+  [ -n "${LIBCLANG_PATH:-}" ] && return 0
+  ldconfig -p 2>/dev/null | grep -q 'libclang[-.0-9]*\.so' && return 0
+  compgen -G '/usr/lib/llvm-*/lib/libclang*.so*' >/dev/null
+}
+
+ensure_libclang() {
+  have_libclang && return 0
+  say "no libclang found: installing Debian's libclang-dev with apt-get"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libclang-dev >&2
+}
+
+# Unpacks one pinned wheel into the cache (once) and prints the folder it went to.
+fetch_wheel() {
+  local spec=$1 dest="$LIBCUDA_SYS_CACHE/wheels/${1//==/-}"
+  if [ ! -f "$dest/.done" ]; then
+    say "fetching $spec"
+    local dl; dl=$(mktemp -d)
+    python3 -m pip download -q --no-deps --only-binary=:all: --platform manylinux_2_17_x86_64 \
+      --platform manylinux2014_x86_64 --platform manylinux_2_27_x86_64 --platform manylinux_2_28_x86_64 \
+      -d "$dl" "$spec" >&2
+    rm -rf "$dest"; mkdir -p "$dest"
+    python3 -m zipfile -e "$dl"/*.whl "$dest"
+    # zipfile drops the executable bits of the tools (nvcc, ptxas).
+    find "$dest" -path '*/bin/*' -type f -exec chmod +x {} +
+    rm -rf "$dl"; touch "$dest/.done"
+  fi
+  echo "$dest"
+}
+
+system_has_libcuda() { ldconfig -p 2>/dev/null | grep -q 'libcuda\.so\.1 '; }
+
+# NVIDIA's libcuda1 from Debian non-free, through this machine's own mirror (read from apt's
+# configuration), unpacked with dpkg -x. Prints the folder holding libcuda.so.1.
+fetch_driver() {
+  local dest="$LIBCUDA_SYS_CACHE/driver"
+  if [ ! -f "$dest/.done" ]; then
+    say "fetching Debian non-free $DRIVER_PACKAGE (NVIDIA's libcuda.so.1) into $dest"
+    local apt="$LIBCUDA_SYS_CACHE/apt"; rm -rf "$apt"; mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/etc" "$apt/debs"
+    # Every Debian source of this machine, again with the non-free component.
+    python3 - "$apt/etc/sources.list" <<'PY'
+import glob, re, sys
+lines = []
+for path in glob.glob("/etc/apt/sources.list.d/*.sources"):
+    for stanza in re.split(r"\n\s*\n", open(path).read()):
+        f = {}
+        for line in stanza.splitlines():
+            if line.startswith("#") or ":" not in line:
+                continue
+            k, v = line.split(":", 1)
+            f[k.strip().lower()] = v.strip()
+        if "deb" not in f.get("types", "").split() or not f.get("uris"):
+            continue
+        keyring = f.get("signed-by", "")
+        opt = f" [signed-by={keyring}]" if keyring.startswith("/") else ""
+        for uri in f["uris"].split():
+            for suite in f.get("suites", "").split():
+                lines.append(f"deb{opt} {uri} {suite} main non-free non-free-firmware")
+for path in ["/etc/apt/sources.list"] + glob.glob("/etc/apt/sources.list.d/*.list"):
+    try:
+        for line in open(path):
+            m = re.match(r"\s*deb\s+(\[[^\]]*\]\s+)?(\S+)\s+(\S+)\s+(.*)", line)
+            if m and "debian" in m.group(2):
+                lines.append(f"deb {m.group(1) or ''}{m.group(2)} {m.group(3)} main non-free non-free-firmware")
+    except OSError:
+        pass
+if not lines:
+    sys.exit("deps: no Debian source in /etc/apt: cannot fetch libcuda1; set LIBCUDA_SYS_LIB_DIR to a folder holding libcuda.so.1")
+open(sys.argv[1], "w").write("\n".join(sorted(set(lines))) + "\n")
+PY
+    local o=(-o "Dir::Etc::SourceList=$apt/etc/sources.list" -o "Dir::Etc::SourceParts=-"
+             -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root")
+    apt-get "${o[@]}" -qq update >&2
+    (cd "$apt/debs" && apt-get "${o[@]}" -qq download "$DRIVER_PACKAGE" >&2)
+    rm -rf "$dest"; mkdir -p "$dest"
+    dpkg -x "$apt"/debs/*.deb "$dest/root"
+    local so; so=$(find "$dest/root" -name 'libcuda.so.1' | head -n1)
+    [ -n "$so" ] || { say "libcuda.so.1 not found in $DRIVER_PACKAGE"; return 1; }
+    ln -sfn "$(dirname "$so")" "$dest/lib"
+    rm -rf "$apt"; touch "$dest/.done"
+  fi
+  echo "$dest/lib"
+}
+
+main() {
+  ensure_libclang
+  for w in "${CUDA_WHEELS[@]}"; do
+    read -r tag spec inc <<<"$w"
+    printf -v "CUDA_HEADERS_$tag" '%s' "$(fetch_wheel "$spec")/$inc"
+    export "CUDA_HEADERS_$tag"
+  done
+  DRIVER_LIB_DIR=""
+  if [ -n "${LIBCUDA_SYS_LIB_DIR:-}" ]; then DRIVER_LIB_DIR=$LIBCUDA_SYS_LIB_DIR
+  elif ! system_has_libcuda; then DRIVER_LIB_DIR=$(fetch_driver); fi
+  NVCC_BIN=""
+  if [ "${1:-}" = --nvcc ]; then NVCC_BIN="$(fetch_wheel "$NVCC_WHEEL")/nvidia/cu13/bin"; fi
+  export LIBCUDA_SYS_CACHE DRIVER_LIB_DIR NVCC_BIN
+}
+
+# Strict mode while fetching; a shell that sources this file gets its own options back.
+deps_saved_options=$(set +o)
+set -euo pipefail
+main "$@"
+eval "$deps_saved_options"
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  for v in LIBCUDA_SYS_CACHE CUDA_HEADERS_11_8 CUDA_HEADERS_12_9 CUDA_HEADERS_13_0 CUDA_HEADERS_13_5 DRIVER_LIB_DIR NVCC_BIN; do
+    echo "$v=${!v}"
+  done
+fi

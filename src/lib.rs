@@ -1,0 +1,7 @@
+//! Raw FFI bindings to the CUDA Driver API (`cuda.h`, `libcuda`), generated at build time from
+//! the header found on the building machine.
+#![no_std]
+#![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
+#![allow(clippy::all)]
+
+include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
