@@ -19,6 +19,10 @@ mod probe;
 
 use std::fs;
 
+fn explain(e: &discover::HeaderError) -> String {
+    discover::explain(e, &env::cargo("HOST"), &env::cargo("TARGET"), &env::cargo("CARGO_PKG_VERSION"))
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build");
@@ -37,17 +41,18 @@ fn main() {
             fs::write(out.join("bindings.rs"), "").unwrap_or_else(|e| fail::die("cannot write bindings.rs", &e.to_string()));
             return;
         }
-        Err(e) => {
-            let text = discover::explain(&e, &env::cargo("HOST"), &env::cargo("TARGET"), &env::cargo("CARGO_PKG_VERSION"));
-            let (summary, details) = text.split_once('\n').unwrap_or((&text, ""));
-            fail::die(summary.trim_start_matches("libcuda-sys: "), details)
-        }
+        Err(e) => fail::explained(&explain(&e)),
     };
-    println!("libcuda-sys: using {} (CUDA_VERSION {}), found by {}", headers.include_dir.join("cuda.h").display(), headers.version, headers.how);
+    println!(
+        "libcuda-sys: using {} (CUDA_VERSION {}), found by {}",
+        headers.include_dir.join("cuda.h").display(),
+        headers.version,
+        headers.how
+    );
 
     // 2. What only the preprocessor knows: documented names, casting macros.
-    let probe = probe::run(&headers.include_dir, per_thread, &out)
-        .unwrap_or_else(|e| fail::die("the C preprocessor could not read cuda.h", &e));
+    let probe =
+        probe::run(&headers.include_dir, per_thread, &out).unwrap_or_else(|e| fail::die("the C preprocessor could not read cuda.h", &e));
 
     // 3. The bindings.
     let generated = match generate::bindings(&headers.include_dir, per_thread, &probe, &out.join("bindings.rs")) {
@@ -63,11 +68,7 @@ fn main() {
     );
 
     // 4. Link.
-    let libcuda = discover::find_libcuda(&inp, &headers).unwrap_or_else(|e| {
-        let text = discover::explain(&e, &env::cargo("HOST"), &env::cargo("TARGET"), &env::cargo("CARGO_PKG_VERSION"));
-        let (summary, details) = text.split_once('\n').unwrap_or((&text, ""));
-        fail::die(summary, details)
-    });
+    let libcuda = discover::find_libcuda(&inp, &headers).unwrap_or_else(|e| fail::explained(&explain(&e)));
     link::libcuda(&libcuda, &generated.functions, &target_os, &out).unwrap_or_else(|e| fail::die("cannot link libcuda", &e));
 
     // 5. Metadata for dependents: DEP_CUDA_INCLUDE, DEP_CUDA_VERSION, DEP_CUDA_ROOT, ...
@@ -76,6 +77,7 @@ fn main() {
     println!("cargo:version={}", headers.version);
     println!("cargo:root={}", root.display());
     println!("cargo:per_thread_default_stream={}", u8::from(per_thread));
+    println!("cargo:bindings={}", out.join("bindings.rs").display());
     // ... and for this package's own examples and tests: `cfg(cuda_major = "13", cuda_minor = "0")`.
     println!("cargo::rustc-check-cfg=cfg(cuda_major, values(any()))");
     println!("cargo::rustc-check-cfg=cfg(cuda_minor, values(any()))");

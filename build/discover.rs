@@ -23,7 +23,6 @@
 // Shared by build.rs and tests/discover.rs, which each use a part of it.
 #![allow(dead_code)]
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// `CUDA_VERSION` of the oldest supported headers: CUDA 11.8.
@@ -144,8 +143,8 @@ pub fn find_headers(inp: &Inputs) -> Result<Headers, HeaderError> {
     // too (probed, since the caller cannot list variables), newest first.
     let mut names: Vec<String> = ROOT_VARIABLES.map(String::from).to_vec();
     if windows {
-        let per_version = (12..=13).rev().flat_map(|major| (0..=9).rev().map(move |minor| (major, minor)));
-        names.extend(per_version.chain([(11, 8)]).map(|(major, minor)| format!("CUDA_PATH_V{major}_{minor}")));
+        let per_version = [13, 12].into_iter().flat_map(|major| (0..=9).rev().map(move |minor| format!("CUDA_PATH_V{major}_{minor}")));
+        names.extend(per_version.chain(["CUDA_PATH_V11_8".into()]));
     }
     for name in &names {
         match var(inp, name) {
@@ -162,11 +161,10 @@ pub fn find_headers(inp: &Inputs) -> Result<Headers, HeaderError> {
     }
 
     // 3. pkg-config: the toolkit's cuda-X.Y modules, newest first, then a distribution's cuda.
-    let mut modules: Vec<(u32, u32, &str)> = (inp.pkg_config_modules.iter())
-        .filter_map(|m| version_in(m, "cuda-").map(|(major, minor)| (major, minor, m.as_str())))
-        .collect();
+    let mut modules: Vec<((u32, u32), &str)> =
+        inp.pkg_config_modules.iter().filter_map(|m| Some((version_in(m, "cuda-")?, m.as_str()))).collect();
     modules.sort_by(|a, b| b.cmp(a));
-    for module in modules.iter().map(|m| m.2).chain(["cuda"]) {
+    for module in modules.iter().map(|m| m.1).chain(["cuda"]) {
         let what = format!("pkg-config {module}");
         let Some(pc) = (inp.pkg_config)(module) else {
             tried.push(Tried::new(what, "", "pkg-config does not know it"));
@@ -186,7 +184,8 @@ pub fn find_headers(inp: &Inputs) -> Result<Headers, HeaderError> {
     let exe = if windows { "nvcc.exe" } else { "nvcc" };
     let separator = if windows { ';' } else { ':' };
     let path = var(inp, "PATH").unwrap_or_default();
-    match path.split(separator).filter(|d| !d.is_empty()).map(|d| Path::new(d).join(exe)).find(|f| f.is_file()) {
+    let dirs = path.split(separator).map(|d| d.trim_matches('"')).filter(|d| !d.is_empty());
+    match dirs.map(|d| Path::new(d).join(exe)).find(|f| f.is_file()) {
         Some(nvcc) => {
             let mut roots: Vec<PathBuf> = [Some(nvcc.clone()), nvcc.canonicalize().ok()]
                 .into_iter()
@@ -201,6 +200,7 @@ pub fn find_headers(inp: &Inputs) -> Result<Headers, HeaderError> {
                 }
             }
         }
+        None if path.is_empty() => tried.push(Tried::new("nvcc on PATH", "", "PATH is not set")),
         None => tried.push(Tried::new("nvcc on PATH", "", format!("no {exe} in PATH={path}"))),
     }
 
@@ -222,41 +222,49 @@ pub fn find_headers(inp: &Inputs) -> Result<Headers, HeaderError> {
 
     // 6. Python environments: conda's own headers and NVIDIA's pip wheels, the highest version
     // wins. The environment variables only point at places: unlike CUDA's, they are no error.
-    let wheels = |what: &str, site: &Path| ["cu13", "cuda_runtime"].map(|w| (format!("{what} pip wheel"), site.join("nvidia").join(w)));
-    let mut roots = Vec::new();
-    match var(inp, "VIRTUAL_ENV") {
-        Some(venv) => roots.extend(site_packages(Path::new(&venv), windows).iter().flat_map(|s| wheels("VIRTUAL_ENV", s))),
-        None => tried.push(Tried::new("VIRTUAL_ENV", "", "not set")),
-    }
-    match var(inp, "CONDA_PREFIX").map(PathBuf::from) {
-        Some(conda) => {
-            roots.push(("CONDA_PREFIX".to_string(), if windows { conda.join("Library") } else { conda.clone() }));
-            roots.extend(site_packages(&conda, windows).iter().flat_map(|s| wheels("CONDA_PREFIX", s)));
+    // Each place is a root to look in, or why there is none.
+    let mut places: Vec<(String, Result<PathBuf, &str>)> = Vec::new();
+    let wheels = |what: &str, site: &Path| ["cu13", "cuda_runtime"].map(|w| (format!("{what} pip wheel"), Ok(site.join("nvidia").join(w))));
+    for name in ["VIRTUAL_ENV", "CONDA_PREFIX"] {
+        let Some(env) = var(inp, name).map(PathBuf::from) else {
+            places.push((name.into(), Err("not set")));
+            continue;
+        };
+        if name == "CONDA_PREFIX" {
+            let conda_root = if windows { env.join("Library") } else { env.clone() };
+            places.push((name.into(), Ok(conda_root)));
         }
-        None => tried.push(Tried::new("CONDA_PREFIX", "", "not set")),
+        places.extend(site_packages(&env, windows).iter().flat_map(|s| wheels(name, s)));
     }
-    roots.extend(inp.python_site_packages.iter().flat_map(|s| wheels("python3", s)));
+    places.extend(inp.python_site_packages.iter().flat_map(|s| wheels("python3", s)));
     if inp.python_site_packages.is_empty() {
-        tried.push(Tried::new("python3 site-packages", "", "none (no python3 on PATH?)"));
+        places.push(("python3 site-packages".into(), Err("none (no python3 on PATH?)")));
     }
     let mut found = Vec::new();
-    for (i, (what, root)) in roots.iter().enumerate() {
-        if roots[..i].iter().any(|(_, r)| r == root) {
-            continue;
-        }
-        match look_root(inp, root) {
-            Ok(f) => found.push((what, root, f)),
-            Err(why) => tried.push(Tried::new(what, root, why)),
+    for (i, (what, place)) in places.iter().enumerate() {
+        match place {
+            Err(why) => tried.push(Tried::new(what, "", *why)),
+            Ok(root) if places[..i].iter().any(|(_, p)| p.as_ref() == Ok(root)) => {}
+            Ok(root) => match look_root(inp, root) {
+                Ok((include_dir, version)) => found.push((what, root, include_dir, version)),
+                Err(why) => tried.push(Tried::new(what, root, why)),
+            },
         }
     }
-    let best = (0..found.len()).reduce(|best, i| if found[i].2 .1 > found[best].2 .1 { i } else { best });
-    if let Some(best) = best {
-        let (what, root, (include_dir, version)) = found.remove(best);
-        for (other, other_root, (_, other_version)) in &found {
-            let why = format!("CUDA {} here; chose CUDA {} at {}", dotted(*other_version), dotted(version), root.display());
+    found.sort_by_key(|f| std::cmp::Reverse(f.3)); // stable: among equals, the first place wins
+    if let Some(((what, root, include_dir, version), others)) = found.split_first() {
+        for (other, other_root, _, other_version) in others {
+            let why = format!(
+                "CUDA {} in {}; chose CUDA {} at {}",
+                dotted(*other_version),
+                other_root.display(),
+                dotted(*version),
+                root.display()
+            );
             tried.push(Tried::new(*other, *other_root, why));
         }
-        return accept((include_dir, version), Some(root.clone()), format!("{what} {}", root.display()), tried);
+        let how = format!("{what} {}", root.display());
+        return accept((include_dir.clone(), *version), Some((*root).clone()), how, tried);
     }
 
     Err(HeaderError::NotFound { tried })
@@ -271,14 +279,13 @@ pub fn find_headers(inp: &Inputs) -> Result<Headers, HeaderError> {
 pub fn find_libcuda(inp: &Inputs, headers: &Headers) -> Result<Libcuda, HeaderError> {
     let windows = inp.target_os == "windows";
     let files: &[&str] = if windows { &["cuda.lib"] } else { &["libcuda.so", "libcuda.so.1"] };
-    let file_in = |dir: &Path| files.iter().find(|f| dir.join(f).is_file()).map(|f| f.to_string());
+    let file_in = |dir: &Path| files.iter().copied().find(|f| dir.join(f).is_file()).map(String::from);
     let mut tried = Vec::new();
 
     let name = "LIBCUDA_SYS_LIB_DIR";
     match var(inp, name) {
         Some(dir) => {
-            let problem = || format!("{dir} holds no {}", files.join(" or "));
-            let file = file_in(Path::new(&dir)).ok_or_else(|| bad(name, &dir, problem()))?;
+            let file = file_in(Path::new(&dir)).ok_or_else(|| bad(name, &dir, format!("{dir} holds no {}", files.join(" or "))))?;
             return Ok(Libcuda::Dir { dir: dir.clone().into(), file, how: format!("{name}={dir}"), tried });
         }
         None => tried.push(Tried::new(name, "", "not set")),
@@ -286,12 +293,13 @@ pub fn find_libcuda(inp: &Inputs, headers: &Headers) -> Result<Libcuda, HeaderEr
 
     let mut toolkit = headers.lib_dirs.clone();
     if let Some(root) = &headers.root {
-        let targets = target_dirs(inp).iter().map(|t| format!("targets/{t}/lib"));
-        let subdirs: Vec<String> = if windows { vec!["lib/x64".into(), "lib".into()] } else { ["lib64".into(), "lib".into()].into_iter().chain(targets).collect() };
+        let subdirs: &[&str] = if windows { &["lib/x64", "lib"] } else { &["lib64", "lib"] };
         toolkit.extend(subdirs.iter().map(|s| root.join(s)));
+        toolkit.extend(target_dirs(inp).iter().map(|t| root.join("targets").join(t).join("lib")));
     }
     let stubs: Vec<PathBuf> = toolkit.iter().map(|d| d.join("stubs")).collect();
-    let mut dirs: Vec<(&str, PathBuf)> = toolkit.into_iter().map(|d| ("toolkit", d)).chain(stubs.into_iter().map(|d| ("toolkit stubs", d))).collect();
+    let mut dirs: Vec<(&str, PathBuf)> =
+        toolkit.into_iter().map(|d| ("toolkit", d)).chain(stubs.into_iter().map(|d| ("toolkit stubs", d))).collect();
     if !windows {
         dirs.extend(inp.ldconfig_dirs.iter().map(|d| ("ldconfig", d.clone())));
         let multiarch = match inp.target_arch {
@@ -309,8 +317,8 @@ pub fn find_libcuda(inp: &Inputs, headers: &Headers) -> Result<Libcuda, HeaderEr
         }
         match file_in(dir) {
             Some(file) => return Ok(Libcuda::Dir { dir: dir.clone(), file, how: format!("{what} {}", dir.display()), tried }),
-            None if dir.is_dir() => tried.push(Tried::new(*what, dir, format!("no {}", files.join(" or ")))),
-            None => tried.push(Tried::new(*what, dir, "does not exist")),
+            None if dir.is_dir() => tried.push(Tried::new(*what, dir, format!("no {} in {}", files.join(" or "), dir.display()))),
+            None => tried.push(Tried::new(*what, dir, format!("directory {} does not exist", dir.display()))),
         }
     }
     Ok(Libcuda::Stub { tried })
@@ -320,42 +328,47 @@ pub fn find_libcuda(inp: &Inputs, headers: &Headers) -> Result<Libcuda, HeaderEr
 /// place searched in order with why it did not qualify, what to set or install, and a last line
 /// naming `host`, `target` and the crate version.
 pub fn explain(err: &HeaderError, host: &str, target: &str, crate_version: &str) -> String {
-    let oldest = dotted(OLDEST_SUPPORTED);
-    let mut s = String::new();
-    let mut headers_help = true;
+    let mut lines = Vec::new();
     match err {
         HeaderError::BadVariable { var, value, problem } => {
-            let _ = writeln!(s, "libcuda-sys: {var}={value} is not usable: {problem}");
-            let _ = writeln!(s, "{var} is set, so the build searches no further: correct it, or unset it to let the build search.");
-            headers_help = var != "LIBCUDA_SYS_LIB_DIR";
-            if !headers_help {
-                let _ = writeln!(s, "It names the directory of libcuda.so (or libcuda.so.1; cuda.lib on windows). Unset, the build looks in the toolkit and the system driver's directories, and links against a generated stub when there is none.");
-            }
+            lines.push(format!("libcuda-sys: {var}={value} is not usable: {problem}"));
+            lines.push(format!("{var} is set, so the search stops there: correct it, or unset it."));
         }
-        HeaderError::TooOld { path, found, oldest: need, how } => {
-            let (found, need) = (dotted(*found), dotted(*need));
-            let _ = writeln!(s, "libcuda-sys: the CUDA headers found are too old: {} is CUDA {found}, the oldest supported is CUDA {need}", path.display());
-            let _ = writeln!(s, "They were found through {how}; the search stops at the first cuda.h, so point it at newer headers.");
+        HeaderError::TooOld { path, found, oldest, how } => {
+            let (found, oldest) = (dotted(*found), dotted(*oldest));
+            let path = path.display();
+            lines.push(format!("libcuda-sys: {path} is CUDA {found}; the oldest supported is CUDA {oldest}"));
+            lines.push(format!("Found through {how}; the search stops at the first cuda.h, so name newer headers:"));
         }
         HeaderError::NotFound { tried } => {
-            let _ = writeln!(s, "libcuda-sys: cannot find the CUDA headers (cuda.h, CUDA {oldest} or newer)");
-            let _ = writeln!(s, "Searched, in order:");
-            for (i, t) in tried.iter().enumerate() {
-                let place = if t.path.as_os_str().is_empty() { String::new() } else { format!(" {}", t.path.display()) };
-                let _ = writeln!(s, "  {:>2}. {}{place}: {}", i + 1, t.what, t.why_not);
-            }
+            let oldest = dotted(OLDEST_SUPPORTED);
+            lines.push(format!("libcuda-sys: cannot find the CUDA headers (cuda.h of CUDA {oldest} or newer)"));
+            lines.push("Searched, in order:".into());
+            lines.extend(tried.iter().enumerate().map(|(i, t)| format!("  {:>2}. {}: {}", i + 1, t.what, t.why_not)));
         }
     }
-    if headers_help {
-        let _ = writeln!(s, "To use headers you have, set LIBCUDA_SYS_INCLUDE_DIR to the directory that holds cuda.h, or CUDA_PATH to the root of a CUDA toolkit (or of an unpacked NVIDIA wheel such as .../site-packages/nvidia/cu13); LIBCUDA_SYS_LIB_DIR names the directory of libcuda if needed.");
-        let _ = writeln!(s, "To get the headers (CUDA {oldest} or newer), any of:");
-        let _ = writeln!(s, "  - the CUDA toolkit: https://developer.nvidia.com/cuda-downloads");
-        let _ = writeln!(s, "  - pip, in the active virtualenv or for the python3 on PATH: `pip install nvidia-cuda-runtime` (CUDA 13.x) or `pip install nvidia-cuda-runtime-cu12` (CUDA 12.x)");
-        let _ = writeln!(s, "  - Debian/Ubuntu: `apt install nvidia-cuda-dev`");
-    }
-    let _ = write!(s, "HOST={host} TARGET={target} libcuda-sys {crate_version}");
-    s
+    let help = match err {
+        HeaderError::BadVariable { var, .. } if var == "LIBCUDA_SYS_LIB_DIR" => LIBCUDA_HELP,
+        _ => HEADERS_HELP,
+    };
+    lines.extend(help.lines().map(String::from));
+    lines.push(format!("HOST={host} TARGET={target} libcuda-sys {crate_version}"));
+    lines.join("\n")
 }
+
+const HEADERS_HELP: &str = "\
+To use headers you have: set LIBCUDA_SYS_INCLUDE_DIR to the directory that holds cuda.h, or
+CUDA_PATH to the root of a CUDA toolkit or of an unpacked NVIDIA wheel (.../nvidia/cu13).
+To get headers, any of:
+  - the CUDA toolkit: https://developer.nvidia.com/cuda-downloads
+  - pip, in the active virtualenv or for the python3 on PATH: `pip install nvidia-cuda-runtime`
+    (CUDA 13.x) or `pip install nvidia-cuda-runtime-cu12` (CUDA 12.x)
+  - Debian/Ubuntu: `apt install nvidia-cuda-dev`";
+
+const LIBCUDA_HELP: &str = "\
+LIBCUDA_SYS_LIB_DIR names the directory of libcuda.so or libcuda.so.1 (cuda.lib on windows).
+Unset, the build looks in the toolkit's and the system driver's library directories, and links
+against a stub generated from cuda.h when there is no libcuda.";
 
 /// `CUDA_VERSION` as `#define`d in the text of a cuda.h, e.g. 13000 for CUDA 13.0.
 pub fn version_from_text(header_text: &str) -> Option<u32> {
@@ -398,7 +411,7 @@ fn look(inp: &Inputs, dirs: &[PathBuf]) -> Result<(PathBuf, u32), String> {
         }
     }
     Err(match dirs {
-        [] => "no include directory".to_string(),
+        [] => "no include directory given".to_string(),
         [dir] if !dir.is_dir() => format!("directory {} does not exist", dir.display()),
         [dir] => format!("{} does not exist", dir.join("cuda.h").display()),
         _ => format!("no cuda.h in {}", dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(" or ")),
@@ -434,10 +447,8 @@ fn site_packages(env: &Path, windows: bool) -> Vec<PathBuf> {
         return vec![env.join("Lib/site-packages")];
     }
     let entries = std::fs::read_dir(env.join("lib")).into_iter().flatten().flatten();
-    let mut dirs: Vec<PathBuf> = entries
-        .filter(|e| e.file_name().to_string_lossy().starts_with("python3."))
-        .map(|e| e.path().join("site-packages"))
-        .collect();
+    let mut dirs: Vec<PathBuf> =
+        entries.filter(|e| e.file_name().to_string_lossy().starts_with("python3.")).map(|e| e.path().join("site-packages")).collect();
     dirs.sort();
     if dirs.is_empty() {
         dirs.push(env.join("lib/python3.*/site-packages"));
@@ -449,10 +460,8 @@ fn site_packages(env: &Path, windows: bool) -> Vec<PathBuf> {
 /// none, the pattern itself, so that the search reports it.
 fn newest_first(dir: &Path, prefix: &str) -> Vec<PathBuf> {
     let entries = std::fs::read_dir(dir).into_iter().flatten().flatten();
-    let mut found: Vec<((u32, u32), PathBuf)> = entries
-        .filter(|e| e.path().is_dir())
-        .filter_map(|e| Some((version_in(e.file_name().to_str()?, prefix)?, e.path())))
-        .collect();
+    let mut found: Vec<((u32, u32), PathBuf)> =
+        entries.filter(|e| e.path().is_dir()).filter_map(|e| Some((version_in(e.file_name().to_str()?, prefix)?, e.path()))).collect();
     found.sort_by(|a, b| b.cmp(a));
     if found.is_empty() {
         return vec![dir.join(format!("{prefix}X.Y"))];

@@ -5,20 +5,20 @@ use crate::env;
 
 /// Prints the summary as a Cargo warning and the details on stderr, then exits with status 1.
 pub fn die(summary: &str, details: &str) -> ! {
-    println!("cargo:warning=libcuda-sys: {summary}");
-    eprintln!("\nlibcuda-sys: {summary}\n\n{}\n", details.trim_end());
-    eprintln!("{}", whoami());
+    explained(&format!("libcuda-sys: {summary}\n\n{}\n\n{}", details.trim_end(), whoami()))
+}
+
+/// A complete message (first line the summary, last line [`whoami`]): the warning, then stderr.
+pub fn explained(message: &str) -> ! {
+    let summary = message.lines().next().unwrap_or_default();
+    println!("cargo:warning={summary}");
+    eprintln!("\n{}\n", message.trim_end());
     std::process::exit(1);
 }
 
 /// The line every failure ends with.
 pub fn whoami() -> String {
-    format!(
-        "HOST={} TARGET={} libcuda-sys {}",
-        env::cargo("HOST"),
-        env::cargo("TARGET"),
-        env::cargo("CARGO_PKG_VERSION")
-    )
+    format!("HOST={} TARGET={} libcuda-sys {}", env::cargo("HOST"), env::cargo("TARGET"), env::cargo("CARGO_PKG_VERSION"))
 }
 
 /// Why bindgen could not run: libclang is missing or does not load.

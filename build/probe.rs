@@ -77,13 +77,9 @@ fn parse_cast(expansion: &str) -> Option<(String, String)> {
 /// Expands every macro of `cuda.h` with the C compiler and reads back the answers.
 pub fn run(include_dir: &Path, per_thread: bool, out_dir: &Path) -> Result<Probe, String> {
     let header_path = include_dir.join("cuda.h");
-    let header = fs::read_to_string(&header_path)
-        .map_err(|e| format!("cannot read {}: {e}", header_path.display()))?;
+    let header = fs::read_to_string(&header_path).map_err(|e| format!("cannot read {}: {e}", header_path.display()))?;
     let macros = defined_macros(&header);
-    let wanted: Vec<&String> = macros
-        .iter()
-        .filter(|m| is_function_name(m) || is_constant_name(m))
-        .collect();
+    let wanted: Vec<&String> = macros.iter().filter(|m| is_function_name(m) || is_constant_name(m)).collect();
 
     let mut src = String::from("#include <cuda.h>\n");
     for (i, name) in wanted.iter().enumerate() {

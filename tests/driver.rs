@@ -66,7 +66,7 @@ fn cu_get_proc_address_finds_cu_init() {
     assert_eq!(r, CUDA_SUCCESS);
     assert_eq!(status, CU_GET_PROC_ADDRESS_SUCCESS);
     // The driver hands out the very function the linker bound cuInit to.
-    assert_eq!(p as usize, cuInit as usize);
+    assert_eq!(p as usize, cuInit as *const () as usize);
 }
 
 #[test]
@@ -101,6 +101,6 @@ fn flag_enums_combine_with_bitor() {
 #[test]
 fn documented_names_are_the_versioned_items() {
     // cuMemAlloc is a re-export of cuMemAlloc_v2: one item, one address.
-    assert_eq!(cuMemAlloc as usize, cuMemAlloc_v2 as usize);
-    assert_eq!(cuMemFree as usize, cuMemFree_v2 as usize);
+    assert_eq!(cuMemAlloc as *const () as usize, cuMemAlloc_v2 as *const () as usize);
+    assert_eq!(cuMemFree as *const () as usize, cuMemFree_v2 as *const () as usize);
 }
