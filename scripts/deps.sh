@@ -42,7 +42,7 @@ ensure_libclang() {
 # Unpacks one pinned wheel into the cache (once) and prints the folder it went to.
 fetch_wheel() {
   local spec=$1 dest="$LIBCUDA_SYS_CACHE/wheels/${1//==/-}"
-  if [ ! -f "$dest/.done" ]; then
+  if [ ! -f "$dest/.done" ] || ! compgen -G "$dest/*.whl" >/dev/null; then
     say "fetching $spec"
     local dl; dl=$(mktemp -d)
     python3 -m pip download -q --no-deps --only-binary=:all: --platform manylinux_2_17_x86_64 \
@@ -50,6 +50,7 @@ fetch_wheel() {
       -d "$dl" "$spec" >&2
     rm -rf "$dest"; mkdir -p "$dest"
     python3 -m zipfile -e "$dl"/*.whl "$dest"
+    mv "$dl"/*.whl "$dest/"  # kept, for installing into a virtualenv
     # zipfile drops the executable bits of the tools (nvcc, ptxas).
     find "$dest" -path '*/bin/*' -type f -exec chmod +x {} +
     rm -rf "$dl"; touch "$dest/.done"

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The test suite, on a machine with only a Rust toolchain: no GPU and no CUDA needed.
+# scripts/deps.sh fetches what is missing (libclang, pinned CUDA header wheels, NVIDIA's driver
+# library from Debian non-free), then every supported header release is built and tested, each in
+# its own target directory. The GPU tests report themselves as ignored where there is no GPU.
+#
+#   scripts/test.sh            every release and mode
+#   scripts/test.sh 13.0       one release (11.8, 12.9, 13.0, 13.5)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/deps.sh
+if [ -n "$DRIVER_LIB_DIR" ]; then
+  # The driver library is found at run time only; at build time the crate links against a stub
+  # it generates from the header, as with a toolkit's lib64/stubs.
+  export LD_LIBRARY_PATH="$DRIVER_LIB_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+unset LIBCUDA_SYS_LIB_DIR CUDA_PATH CUDA_HOME CUDA_ROOT CUDA_TOOLKIT_ROOT_DIR
+
+headers_of() { local v="CUDA_HEADERS_${1/./_}"; echo "${!v}"; }
+
+# cargo test for one header release; extra arguments go to cargo.
+suite() {
+  local release=$1; shift
+  echo "=== CUDA $release headers: cargo test --workspace $*"
+  LIBCUDA_SYS_INCLUDE_DIR=$(headers_of "$release") CARGO_TARGET_DIR="target/cuda-$release" \
+    cargo test --workspace "$@"
+}
+
+# Discovery end to end: the real build with CUDA_HOME at an unpacked wheel root, then with no
+# variable at all but an active virtualenv that has the wheel installed; a second build must not
+# run the build script again.
+discovery() {
+  local wheel_root; wheel_root=$(dirname "$(headers_of 13.0)")
+  echo "=== discovery: CUDA_HOME=$wheel_root"
+  CUDA_HOME=$wheel_root CARGO_TARGET_DIR=target/discovery cargo build -p libcuda-sys
+  local venv=target/discovery-venv
+  [ -x "$venv/bin/python3" ] || python3 -m venv "$venv"
+  "$venv/bin/python3" -m pip install -q --no-deps --no-index "$wheel_root"/../../*.whl
+  echo "=== discovery: no variable, VIRTUAL_ENV=$venv with nvidia-cuda-runtime"
+  local log
+  log=$(VIRTUAL_ENV="$PWD/$venv" PATH="$PWD/$venv/bin:$PATH" CARGO_TARGET_DIR=target/discovery cargo build -p libcuda-sys -vv 2>&1)
+  grep -F "libcuda-sys: using" <<<"$log" | sed 's/^\[[^]]*\] //'
+  grep -q "found by VIRTUAL_ENV" <<<"$log" || { echo "the virtualenv's headers were not chosen"; exit 1; }
+  log=$(VIRTUAL_ENV="$PWD/$venv" PATH="$PWD/$venv/bin:$PATH" CARGO_TARGET_DIR=target/discovery cargo build -p libcuda-sys -v 2>&1)
+  if grep -q "build-script-build" <<<"$log"; then echo "a no-op rebuild ran the build script again:"; echo "$log"; exit 1; fi
+  echo "second build: $(grep -c Fresh <<<"$log") crates fresh, build script not run"
+}
+
+releases=("${@:-13.0 12.9 11.8 13.5}")
+for release in ${releases[*]}; do
+  suite "$release"
+done
+if [ $# -eq 0 ]; then
+  suite 13.0 --features libcuda-sys/per-thread-default-stream
+  discovery
+fi
