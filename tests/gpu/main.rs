@@ -1,2 +1,34 @@
-//! Placeholder: the Driver API chapter's GPU tests are being written.
-fn main() {}
+//! The CUDA programming guide's Driver API chapter, run on a GPU through the raw bindings:
+//! vectorAddDrv, contexts, modules and the JIT linker, kernel parameters, and interoperability
+//! with the runtime.
+//!
+//! `cargo test --test gpu` runs them where a GPU is usable. Elsewhere (cuInit fails, or there is
+//! no device) every GPU test is reported as ignored, never as passed, after one line saying why;
+//! only the checks of the PTX fixtures, which need no GPU, run. Each GPU test runs on a thread of
+//! its own and creates and destroys its own context.
+
+#[macro_use]
+mod common;
+mod context;
+mod fixtures;
+mod module;
+mod params;
+mod runtime;
+mod vector_add;
+
+use libtest_mimic::{Arguments, Trial};
+
+fn main() {
+    let args = Arguments::from_args();
+    let usable = common::usable_gpu();
+    if let Err(why) = &usable {
+        eprintln!("gpu: no usable GPU, so every GPU test is ignored: {why}");
+    }
+    let tests = [vector_add::TESTS, context::TESTS, module::TESTS, params::TESTS, runtime::TESTS].concat();
+    let gpu_trials =
+        tests.into_iter().map(|(name, test)| Trial::test(name, move || common::on_own_thread(test)).with_ignored_flag(usable.is_err()));
+    // Checks that need no GPU run everywhere.
+    let host_trials = fixtures::TESTS.iter().map(|&(name, test)| Trial::test(name, test));
+    let trials = gpu_trials.chain(host_trials).collect();
+    libtest_mimic::run(&args, trials).exit();
+}

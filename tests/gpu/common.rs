@@ -1,0 +1,209 @@
+//! What the GPU tests share: checking a `CUresult`, finding the fixtures, creating a context with
+//! the header's `cuCtxCreate`, and running VecAdd_kernel. Everything else is the raw bindings.
+
+use core::ffi::{c_char, c_int, c_uint, c_void, CStr};
+use core::ptr;
+use libcuda_sys::*;
+use libtest_mimic::Failed;
+use std::ffi::CString;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// What a test returns: `Err` carries the message libtest-mimic prints.
+pub type Outcome = Result<(), Failed>;
+
+/// A test's name and its function, for the list main hands to libtest-mimic.
+pub type Test = (&'static str, fn() -> Outcome);
+
+/// Held by every test that retains the primary context or initializes the runtime (which
+/// retains it for the rest of the process), so that one sees the primary context's state
+/// change only by its own calls.
+pub static PRIMARY_CONTEXT: Mutex<()> = Mutex::new(());
+
+/// The C name of a result ("CUDA_ERROR_INVALID_CONTEXT"), as the driver spells it.
+pub fn name(r: CUresult) -> String {
+    let mut s: *const c_char = ptr::null();
+    match unsafe { cuGetErrorName(r, &mut s) } {
+        CUDA_SUCCESS if !s.is_null() => unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned(),
+        _ => format!("CUresult {}", r.0),
+    }
+}
+
+/// `Ok` for `CUDA_SUCCESS`, else the call and the driver's name for what it answered.
+pub fn check(r: CUresult, what: &str) -> Outcome {
+    if r == CUDA_SUCCESS {
+        Ok(())
+    } else {
+        Err(format!("{what} failed: {}", name(r)).into())
+    }
+}
+
+/// `Ok` when the call answered `expected`.
+pub fn expect(r: CUresult, expected: CUresult, what: &str) -> Outcome {
+    if r == expected {
+        Ok(())
+    } else {
+        Err(format!("{what} answered {}, expected {}", name(r), name(expected)).into())
+    }
+}
+
+/// `check!(cuMemAlloc(&mut d, size));` returns from the test when the call does not succeed.
+macro_rules! check {
+    ($call:expr) => {
+        $crate::common::check(unsafe { $call }, stringify!($call))?
+    };
+}
+
+/// `expect!(CUDA_ERROR_INVALID_CONTEXT, cuMemAlloc(&mut d, 4));` returns from the test unless
+/// the call answers exactly that.
+macro_rules! expect {
+    ($expected:expr, $call:expr) => {
+        $crate::common::expect(unsafe { $call }, $expected, stringify!($call))?
+    };
+}
+
+/// `ensure!(condition, "format", args...)` returns from the test with the message when false.
+macro_rules! ensure {
+    ($cond:expr, $($message:tt)+) => {
+        if !$cond {
+            return Err(format!($($message)+).into());
+        }
+    };
+}
+
+/// Runs a test on a thread of its own, whose context stack is empty, so that no test sees a
+/// context another left current; a panic becomes a failure with its message.
+pub fn on_own_thread(test: fn() -> Outcome) -> Outcome {
+    std::thread::spawn(test).join().unwrap_or_else(|panic| {
+        let message = panic.downcast_ref::<String>().map(String::as_str).or(panic.downcast_ref::<&str>().copied());
+        Err(format!("test panicked: {}", message.unwrap_or("(no message)")).into())
+    })
+}
+
+/// Whether the GPU tests can run here: `Err` says why not, in one line.
+pub fn usable_gpu() -> Result<(), String> {
+    let r = unsafe { cuInit(0) };
+    let mut version: c_int = 0;
+    let _ = unsafe { cuDriverGetVersion(&mut version) };
+    let driver = format!("CUDA {}.{} driver", version / 1000, version % 1000 / 10);
+    if r != CUDA_SUCCESS {
+        return Err(format!("cuInit answered {} ({driver})", name(r)));
+    }
+    let mut count: c_int = 0;
+    let r = unsafe { cuDeviceGetCount(&mut count) };
+    if r != CUDA_SUCCESS {
+        return Err(format!("cuDeviceGetCount answered {} ({driver})", name(r)));
+    }
+    if count == 0 {
+        return Err(format!("cuInit succeeded but there is no device ({driver})"));
+    }
+    Ok(())
+}
+
+/// `cuInit(0)` and device 0.
+pub fn first_device() -> Result<CUdevice, Failed> {
+    check!(cuInit(0));
+    let mut device: CUdevice = 0;
+    check!(cuDeviceGet(&mut device, 0));
+    Ok(device)
+}
+
+/// `cuCtxCreate` as the header declares it: CUDA 13 added a `CUctxCreateParams *` (NULL: none)
+/// as its second argument.
+///
+/// # Safety
+/// As `cuCtxCreate`: `pctx` must be valid for a write.
+pub unsafe fn ctx_create(pctx: *mut CUcontext, flags: c_uint, device: CUdevice) -> CUresult {
+    #[cfg(not(any(cuda_major = "11", cuda_major = "12")))]
+    return cuCtxCreate(pctx, ptr::null_mut(), flags, device);
+    #[cfg(any(cuda_major = "11", cuda_major = "12"))]
+    return cuCtxCreate(pctx, flags, device);
+}
+
+/// Runs `body` in a new context of device 0, current on this thread, and destroys the context
+/// afterwards, also when `body` failed.
+pub fn in_new_context(body: impl FnOnce(CUcontext) -> Outcome) -> Outcome {
+    let device = first_device()?;
+    let mut context: CUcontext = ptr::null_mut();
+    check!(ctx_create(&mut context, 0, device));
+    let outcome = body(context);
+    let destroyed = check(unsafe { cuCtxDestroy(context) }, "cuCtxDestroy");
+    outcome.and(destroyed)
+}
+
+/// A fixture's path: relative to the working directory (the GPU runner runs from the repository
+/// root), else to this package.
+pub fn fixture(file: &str) -> PathBuf {
+    let relative = PathBuf::from("tests/fixtures").join(file);
+    if relative.exists() {
+        relative
+    } else {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")).join(file)
+    }
+}
+
+/// A fixture's path as C wants it, for `cuModuleLoad`.
+pub fn fixture_c_path(file: &str) -> CString {
+    CString::new(fixture(file).into_os_string().into_encoded_bytes()).expect("a path without NUL")
+}
+
+/// A fixture's text, NUL-terminated, as `cuModuleLoadData` and `cuLinkAddData` take PTX.
+pub fn fixture_with_nul(file: &str) -> Result<Vec<u8>, Failed> {
+    let path = fixture(file);
+    let mut text = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    text.push(0);
+    Ok(text)
+}
+
+/// The text a JIT log buffer holds, up to its NUL.
+pub fn log_text(buffer: &[u8]) -> String {
+    let end = buffer.iter().position(|&b| b == 0).unwrap_or(buffer.len());
+    String::from_utf8_lossy(&buffer[..end]).into_owned()
+}
+
+/// An integer JIT option value, passed in the `void *` slot itself as the header says.
+pub fn option_value(value: usize) -> *mut c_void {
+    value as *mut c_void
+}
+
+/// cuModuleGetFunction.
+pub fn function(module: CUmodule, name: &CStr) -> Result<CUfunction, Failed> {
+    let mut function: CUfunction = ptr::null_mut();
+    check!(cuModuleGetFunction(&mut function, module, name.as_ptr()));
+    Ok(function)
+}
+
+/// Runs VecAdd_kernel (tests/fixtures/vector_add.ptx) on `n` elements in the current context,
+/// 256 threads per block, and checks every element of C = A + B.
+pub fn run_vec_add(vec_add: CUfunction, n: usize) -> Outcome {
+    let h_a: Vec<f32> = (0..n).map(|i| i as f32).collect();
+    let h_b: Vec<f32> = (0..n).map(|i| 0.5 * (n - i) as f32).collect();
+    let mut h_c = vec![-1.0f32; n];
+    let size = n * core::mem::size_of::<f32>();
+    let (mut d_a, mut d_b, mut d_c): (CUdeviceptr, CUdeviceptr, CUdeviceptr) = (0, 0, 0);
+    check!(cuMemAlloc(&mut d_a, size));
+    check!(cuMemAlloc(&mut d_b, size));
+    check!(cuMemAlloc(&mut d_c, size));
+    check!(cuMemcpyHtoD(d_a, h_a.as_ptr().cast(), size));
+    check!(cuMemcpyHtoD(d_b, h_b.as_ptr().cast(), size));
+    let mut count = n as c_int;
+    let mut args: [*mut c_void; 4] =
+        [ptr::addr_of_mut!(d_a).cast(), ptr::addr_of_mut!(d_b).cast(), ptr::addr_of_mut!(d_c).cast(), ptr::addr_of_mut!(count).cast()];
+    let blocks = (n as c_uint).div_ceil(256);
+    check!(cuLaunchKernel(vec_add, blocks, 1, 1, 256, 1, 1, 0, ptr::null_mut(), args.as_mut_ptr(), ptr::null_mut()));
+    check!(cuMemcpyDtoH(h_c.as_mut_ptr().cast(), d_c, size));
+    check!(cuMemFree(d_a));
+    check!(cuMemFree(d_b));
+    check!(cuMemFree(d_c));
+    let wrong: Vec<usize> = (0..n).filter(|&i| h_c[i] != h_a[i] + h_b[i]).collect();
+    ensure!(
+        wrong.is_empty(),
+        "{} of {n} elements wrong, first at {}: {} != {} + {}",
+        wrong.len(),
+        wrong[0],
+        h_c[wrong[0]],
+        h_a[wrong[0]],
+        h_b[wrong[0]]
+    );
+    Ok(())
+}
