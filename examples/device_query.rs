@@ -6,29 +6,11 @@
 //! diagnosis and exit status 1.
 
 use core::ffi::{c_char, c_int, CStr};
-use core::ptr;
+
 use libcuda_sys::*;
-use std::process::exit;
 
-/// The C name of a result ("CUDA_ERROR_NO_DEVICE"), as the driver spells it.
-fn name(r: CUresult) -> String {
-    let mut s: *const c_char = ptr::null();
-    match unsafe { cuGetErrorName(r, &mut s) } {
-        CUDA_SUCCESS if !s.is_null() => unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned(),
-        _ => format!("CUresult {}", r.0),
-    }
-}
-
-/// Ends the program with one line naming the call that failed.
-macro_rules! check {
-    ($call:expr) => {{
-        let r: CUresult = unsafe { $call };
-        if r != CUDA_SUCCESS {
-            eprintln!("device_query: {} failed: {}", stringify!($call), name(r));
-            exit(1);
-        }
-    }};
-}
+#[macro_use]
+mod common;
 
 fn attribute(attribute: CUdevice_attribute, device: CUdevice) -> c_int {
     let mut value: c_int = 0;
@@ -37,22 +19,10 @@ fn attribute(attribute: CUdevice_attribute, device: CUdevice) -> c_int {
 }
 
 fn main() {
-    // The driver's version needs no initialization; everything else does.
+    let device_count = common::init();
     let mut version: c_int = 0;
     check!(cuDriverGetVersion(&mut version));
-    let driver = format!("CUDA {}.{} driver", version / 1000, version % 1000 / 10);
-    let r = unsafe { cuInit(0) };
-    if r != CUDA_SUCCESS {
-        eprintln!("device_query: no usable GPU: cuInit answered {} ({driver})", name(r));
-        exit(1);
-    }
-    let mut device_count: c_int = 0;
-    check!(cuDeviceGetCount(&mut device_count));
-    if device_count == 0 {
-        eprintln!("device_query: There is no device supporting CUDA ({driver}).");
-        exit(1);
-    }
-    println!("device_query: {driver} ({version}), {device_count} device(s)");
+    println!("device_query: {} ({version}), {device_count} device(s)", common::driver());
 
     for ordinal in 0..device_count {
         let mut device: CUdevice = 0;

@@ -7,39 +7,22 @@
 //! Run: `cargo run --example ptxjit`. Without a usable GPU it ends with a one-line diagnosis and
 //! exit status 1.
 
-use core::ffi::{c_char, c_int, c_uint, c_void, CStr};
+use core::ffi::{c_int, c_uint, c_void};
 use core::ptr;
 use libcuda_sys::*;
 use std::process::exit;
+
+#[macro_use]
+mod common;
+use common::name;
 
 const N: usize = 1024;
 const THREADS_PER_BLOCK: c_uint = 128;
 const LOG_SIZE: usize = 8192;
 
-/// The C name of a result ("CUDA_ERROR_NO_DEVICE"), as the driver spells it.
-fn name(r: CUresult) -> String {
-    let mut s: *const c_char = ptr::null();
-    match unsafe { cuGetErrorName(r, &mut s) } {
-        CUDA_SUCCESS if !s.is_null() => unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned(),
-        _ => format!("CUresult {}", r.0),
-    }
-}
-
-/// Ends the program with one line naming the call that failed.
-macro_rules! check {
-    ($call:expr) => {{
-        let r: CUresult = unsafe { $call };
-        if r != CUDA_SUCCESS {
-            eprintln!("ptxjit: {} failed: {}", stringify!($call), name(r));
-            exit(1);
-        }
-    }};
-}
-
 /// A PTX file's text, NUL-terminated, relative to the working directory or to this package.
 fn ptx(file: &str) -> Vec<u8> {
-    let relative = format!("tests/fixtures/{file}");
-    let path = if std::path::Path::new(&relative).exists() { relative } else { format!("{}/{relative}", env!("CARGO_MANIFEST_DIR")) };
+    let path = common::fixture(file);
     match std::fs::read(&path) {
         Ok(mut text) => {
             text.push(0);
@@ -59,26 +42,10 @@ fn log_text(buffer: &[u8]) -> String {
 }
 
 fn main() {
-    let r = unsafe { cuInit(0) };
-    if r != CUDA_SUCCESS {
-        let mut version: c_int = 0;
-        let _ = unsafe { cuDriverGetVersion(&mut version) };
-        eprintln!("ptxjit: no usable GPU: cuInit answered {} (CUDA {}.{} driver)", name(r), version / 1000, version % 1000 / 10);
-        exit(1);
-    }
-    let mut device_count: c_int = 0;
-    check!(cuDeviceGetCount(&mut device_count));
-    if device_count == 0 {
-        eprintln!("ptxjit: There is no device supporting CUDA.");
-        exit(1);
-    }
+    common::init();
     let mut device: CUdevice = 0;
     check!(cuDeviceGet(&mut device, 0));
-    let mut context: CUcontext = ptr::null_mut();
-    #[cfg(not(any(cuda_major = "11", cuda_major = "12")))]
-    check!(cuCtxCreate(&mut context, ptr::null_mut(), 0, device));
-    #[cfg(any(cuda_major = "11", cuda_major = "12"))]
-    check!(cuCtxCreate(&mut context, 0, device));
+    let context = common::create_context(device);
 
     // The linker's options, as the guide sets them. Integers and the wall time travel in the
     // value slots themselves; the array must stay where it is until cuLinkDestroy.

@@ -4,76 +4,29 @@
 //! Run: `cargo run --example vector_add`. Without a usable GPU it ends with a one-line diagnosis
 //! and exit status 1.
 
-use core::ffi::{c_int, c_void, CStr};
+use core::ffi::{c_int, c_void};
 use core::ptr;
 use libcuda_sys::*;
 use std::ffi::CString;
 use std::process::exit;
 
+#[macro_use]
+mod common;
+
 const N: usize = 50_000;
 const THREADS_PER_BLOCK: u32 = 256;
 
-/// The C name of a result ("CUDA_ERROR_NO_DEVICE"), as the driver spells it.
-fn name(r: CUresult) -> String {
-    let mut s: *const core::ffi::c_char = ptr::null();
-    match unsafe { cuGetErrorName(r, &mut s) } {
-        CUDA_SUCCESS if !s.is_null() => unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned(),
-        _ => format!("CUresult {}", r.0),
-    }
-}
-
-/// Ends the program with one line naming the call that failed.
-macro_rules! check {
-    ($call:expr) => {{
-        let r: CUresult = unsafe { $call };
-        if r != CUDA_SUCCESS {
-            eprintln!("vector_add: {} failed: {}", stringify!($call), name(r));
-            exit(1);
-        }
-    }};
-}
-
-/// The PTX file, relative to the working directory or to this package.
-fn ptx_path() -> CString {
-    let rel = "tests/fixtures/vector_add.ptx";
-    let path = if std::path::Path::new(rel).exists() { rel.to_string() } else { format!("{}/{rel}", env!("CARGO_MANIFEST_DIR")) };
-    CString::new(path).expect("path without NUL")
-}
-
 fn main() {
-    // Initialize, and say plainly when there is nothing to run on.
-    let r = unsafe { cuInit(0) };
-    if r != CUDA_SUCCESS {
-        let mut version: c_int = 0;
-        let _ = unsafe { cuDriverGetVersion(&mut version) };
-        eprintln!(
-            "vector_add: no usable GPU: cuInit answered {} (driver library loaded, CUDA {}.{} driver, 0 devices)",
-            name(r),
-            version / 1000,
-            version % 1000 / 10
-        );
-        exit(1);
-    }
-    let mut device_count: c_int = 0;
-    check!(cuDeviceGetCount(&mut device_count));
-    if device_count == 0 {
-        eprintln!("vector_add: There is no device supporting CUDA.");
-        exit(1);
-    }
+    // Initialize, and say plainly when there is nothing to run on; then a context on device 0.
+    common::init();
     let mut device: CUdevice = 0;
     check!(cuDeviceGet(&mut device, 0));
-
-    // Create a context: with CUDA 13 headers cuCtxCreate takes CUctxCreateParams (NULL: none).
-    let mut context: CUcontext = ptr::null_mut();
-    #[cfg(not(cuda_major = "12"))]
-    #[cfg(not(cuda_major = "11"))]
-    check!(cuCtxCreate(&mut context, ptr::null_mut(), 0, device));
-    #[cfg(any(cuda_major = "12", cuda_major = "11"))]
-    check!(cuCtxCreate(&mut context, 0, device));
+    let context = common::create_context(device);
 
     // Load the module from the PTX file and get the kernel.
     let mut module: CUmodule = ptr::null_mut();
-    check!(cuModuleLoad(&mut module, ptx_path().as_ptr()));
+    let path = CString::new(common::fixture("vector_add.ptx")).expect("path without NUL");
+    check!(cuModuleLoad(&mut module, path.as_ptr()));
     let mut vec_add: CUfunction = ptr::null_mut();
     check!(cuModuleGetFunction(&mut vec_add, module, c"VecAdd_kernel".as_ptr()));
 
