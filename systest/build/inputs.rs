@@ -1,0 +1,49 @@
+//! What the check is about: the bindings libcuda-sys generated and the header it read, as the
+//! crate's build script tells its dependents (`DEP_CUDA_*`, from `links = "cuda"`).
+
+use std::env;
+use std::path::PathBuf;
+
+pub struct Inputs {
+    /// `DEP_CUDA_BINDINGS`: the generated `bindings.rs` that `libcuda_sys` includes.
+    pub bindings: PathBuf,
+    /// `DEP_CUDA_INCLUDE`: the directory holding the `cuda.h` those bindings came from.
+    pub include_dir: PathBuf,
+    /// `DEP_CUDA_VERSION`: the header's `CUDA_VERSION` (13000 for 13.0).
+    pub version: u32,
+    /// `DEP_CUDA_PER_THREAD_DEFAULT_STREAM=1`: the crate's `per-thread-default-stream` feature, so
+    /// the C side defines `CUDA_API_PER_THREAD_DEFAULT_STREAM` as the bindings did.
+    pub per_thread: bool,
+    /// `DEP_CUDA_DYNAMIC_LOADING=1`: the crate's `dynamic-loading` feature, where the functions
+    /// are Rust wrappers that resolve their symbol at run time: nothing to compare by address.
+    pub dynamic: bool,
+    pub out_dir: PathBuf,
+}
+
+impl Inputs {
+    pub fn read() -> Result<Inputs, String> {
+        let version = dep("VERSION")?;
+        let inputs = Inputs {
+            bindings: PathBuf::from(dep("BINDINGS")?),
+            include_dir: PathBuf::from(dep("INCLUDE")?),
+            version: version.parse().map_err(|_| format!("DEP_CUDA_VERSION is `{version}`, not a number"))?,
+            per_thread: dep("PER_THREAD_DEFAULT_STREAM")? == "1",
+            dynamic: dep("DYNAMIC_LOADING").is_ok_and(|v| v == "1"),
+            out_dir: PathBuf::from(env::var("OUT_DIR").map_err(|_| "OUT_DIR unset".to_string())?),
+        };
+        println!("cargo:rerun-if-changed={}", inputs.bindings.display());
+        Ok(inputs)
+    }
+
+    /// The release as people write it: 13000 → `13.0`, 12090 → `12.9`, 11080 → `11.8`.
+    pub fn release(&self) -> String {
+        format!("{}.{}", self.version / 1000, self.version % 1000 / 10)
+    }
+}
+
+/// One `DEP_CUDA_*` variable; libcuda-sys's build script sets all of them.
+fn dep(key: &str) -> Result<String, String> {
+    let name = format!("DEP_CUDA_{key}");
+    println!("cargo:rerun-if-env-changed={name}");
+    env::var(&name).map_err(|_| format!("{name} is unset: libcuda-sys's build script did not export it"))
+}

@@ -1,0 +1,52 @@
+//! The `libcuda.so.1` the test binaries run against.
+//!
+//! The symbol check takes, in one process, the address of every function by each name C can call
+//! it, in C and in Rust. A function whose address is taken is bound when the binary loads (a
+//! `GLOB_DAT` relocation, resolved at startup even with lazy binding), and NVIDIA's driver library
+//! on a given machine may lack functions that a newer cuda.h declares (the 535 driver lacks about
+//! 110 of 13.5's): against it the test would not start. So this build compiles
+//! its own stub exporting every function the header declares, each with a distinct body (its own
+//! counter), so that no two functions share an address and a name that resolves to the wrong
+//! function shows. It is named `libcuda.so.1`, the driver's SONAME, and the test binaries find it
+//! through `DT_RPATH` (`-rpath` with `--disable-new-dtags`), which the dynamic loader consults
+//! before `LD_LIBRARY_PATH`, so neither Cargo's nor the user's library path can slip the real
+//! driver in. It is never called: a call would return `CUDA_ERROR_STUB_LIBRARY` (34).
+
+use crate::header::write;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+pub fn libcuda(functions: &[String], out_dir: &Path) -> Result<(), String> {
+    let dir = out_dir.join("stub");
+    let mut src = format!(
+        "/* libcuda.so.1 for libcuda-sys-systest: every function cuda.h declares. */\nstatic volatile int calls[{}];\n",
+        functions.len()
+    );
+    for (i, f) in functions.iter().enumerate() {
+        let _ = writeln!(src, "int {f}(void) {{ calls[{i}]++; return 34; }}");
+    }
+    let c_file = write(&dir.join("libcuda_stub.c"), &src)?;
+    let so = dir.join("libcuda.so.1");
+    let compiler = cc::Build::new().cargo_metadata(false).get_compiler();
+    let status = compiler
+        .to_command()
+        .args(["-shared", "-fPIC", "-Wl,-soname,libcuda.so.1", "-o"])
+        .arg(&so)
+        .arg(&c_file)
+        .status()
+        .map_err(|e| format!("cannot run the C compiler {}: {e}", compiler.path().display()))?;
+    if !status.success() {
+        return Err(format!("the C compiler failed to build {} ({status})", so.display()));
+    }
+    // The linker looks for `libcuda.so`.
+    let link = dir.join("libcuda.so");
+    let _ = fs::remove_file(&link);
+    std::os::unix::fs::symlink("libcuda.so.1", &link).map_err(|e| format!("cannot create {}: {e}", link.display()))?;
+
+    println!("cargo:rustc-link-search=native={}", dir.display());
+    println!("cargo:rustc-link-lib=dylib=cuda");
+    println!("cargo:rustc-link-arg-tests=-Wl,-rpath,{}", dir.display());
+    println!("cargo:rustc-link-arg-tests=-Wl,--disable-new-dtags");
+    Ok(())
+}
