@@ -7,3 +7,9 @@
 #![allow(rustdoc::invalid_html_tags)]
 
 include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
+
+// With `dynamic-loading` the functions above open the driver library at run time.
+#[cfg(feature = "dynamic-loading")]
+extern crate std;
+#[cfg(feature = "dynamic-loading")]
+pub mod dynamic;
