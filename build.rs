@@ -4,6 +4,8 @@
 
 #[path = "build/discover.rs"]
 mod discover;
+#[path = "build/dynamic.rs"]
+mod dynamic;
 #[path = "build/env.rs"]
 mod env;
 #[path = "build/fail.rs"]
@@ -29,6 +31,7 @@ fn main() {
     println!("cargo:rerun-if-changed=wrapper.h");
     let out = env::out_dir();
     let per_thread = env::feature("per-thread-default-stream");
+    let dynamic = env::feature("dynamic-loading");
     let target_os = env::cargo("CARGO_CFG_TARGET_OS");
 
     // 1. Find the headers.
@@ -55,7 +58,7 @@ fn main() {
         probe::run(&headers.include_dir, per_thread, &out).unwrap_or_else(|e| fail::die("the C preprocessor could not read cuda.h", &e));
 
     // 3. The bindings.
-    let generated = match generate::bindings(&headers.include_dir, per_thread, &probe, &out.join("bindings.rs")) {
+    let generated = match generate::bindings(&headers.include_dir, per_thread, dynamic, &probe, &out.join("bindings.rs")) {
         Ok(g) => g,
         Err(generate::Error::Libclang(message)) => fail::libclang(&message),
         Err(generate::Error::Other(message)) => fail::die("could not generate the bindings", &message),
@@ -67,9 +70,18 @@ fn main() {
         probe.casts.len()
     );
 
-    // 4. Link.
-    let libcuda = discover::find_libcuda(&inp, &headers).unwrap_or_else(|e| fail::explained(&explain(&e)));
-    link::libcuda(&libcuda, &generated.functions, &target_os, &out).unwrap_or_else(|e| fail::die("cannot link libcuda", &e));
+    // 4. Link; with dynamic-loading, no link at all: the library to open at run time.
+    if dynamic {
+        dynamic::driver(&target_os, &probe.renames, &generated.functions, &out)
+            .unwrap_or_else(|e| fail::die("cannot write the dynamic-loading table", &e));
+    } else {
+        let libcuda = discover::find_libcuda(&inp, &headers).unwrap_or_else(|e| fail::explained(&explain(&e)));
+        // A stub must also export the symbols that static inline wrappers call under names that
+        // macros hide from Rust (cuGetProcAddress_v2 with per-thread streams).
+        let mut symbols = generated.functions.clone();
+        symbols.extend(probe.renames.iter().map(|(name, _)| name.clone()).filter(|n| !generated.functions.contains(n)));
+        link::libcuda(&libcuda, &symbols, &target_os, &out).unwrap_or_else(|e| fail::die("cannot link libcuda", &e));
+    }
 
     // 5. Metadata for dependents: DEP_CUDA_INCLUDE, DEP_CUDA_VERSION, DEP_CUDA_ROOT, ...
     let root = headers.root.clone().unwrap_or_else(|| headers.include_dir.parent().unwrap_or(&headers.include_dir).to_path_buf());
@@ -77,6 +89,7 @@ fn main() {
     println!("cargo:version={}", headers.version);
     println!("cargo:root={}", root.display());
     println!("cargo:per_thread_default_stream={}", u8::from(per_thread));
+    println!("cargo:dynamic_loading={}", u8::from(dynamic));
     println!("cargo:bindings={}", out.join("bindings.rs").display());
     // ... and for this package's own examples and tests: `cfg(cuda_major = "13", cuda_minor = "0")`.
     println!("cargo::rustc-check-cfg=cfg(cuda_major, values(any()))");

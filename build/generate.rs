@@ -32,6 +32,34 @@ impl bindgen::callbacks::ParseCallbacks for Docs {
     }
 }
 
+/// Integer macros whose C type is unsigned (`#define X (~0u)`): bindgen evaluates the value in 64
+/// bits but not the type (it would write `X: i32 = -1`); the preprocessor probe saw the suffix.
+/// bindgen writes them as `u64` with the 64-bit value; [`narrow_unsigned`] then gives the 32-bit
+/// ones C's `unsigned int` value.
+#[derive(Debug)]
+struct UnsignedMacros {
+    unsigned: Vec<(String, bool)>,
+    narrow: Arc<Mutex<Vec<(String, i64)>>>,
+}
+
+impl bindgen::callbacks::ParseCallbacks for UnsignedMacros {
+    fn int_macro(&self, name: &str, value: i64) -> Option<bindgen::callbacks::IntKind> {
+        let (_, wide) = self.unsigned.iter().find(|(n, _)| n == name)?;
+        if !wide {
+            self.narrow.lock().ok()?.push((name.to_string(), value));
+        }
+        Some(bindgen::callbacks::IntKind::U64)
+    }
+}
+
+/// `pub const X : u64 = 18446744073709551615 ;` → `pub const X : u32 = 4294967295 ;`
+fn narrow_unsigned(code: &mut String, narrow: &[(String, i64)]) {
+    for (name, value) in narrow {
+        let wide = format!("pub const {name} : u64 = {} ;", *value as u64);
+        *code = code.replace(&wide, &format!("pub const {name} : u32 = {} ;", *value as u32));
+    }
+}
+
 /// Turns what doxygen-bindgen leaves into Markdown that rustdoc renders without warnings.
 fn tidy_doc(doc: &str) -> String {
     let mut text = doc
@@ -194,6 +222,16 @@ fn newtype_enums(code: &str) -> Vec<String> {
         .collect()
 }
 
+/// Compiles bindgen's C wrappers of the header's static inline functions into a static library.
+fn compile_static_fns(include_dir: &Path, per_thread: bool, c_file: &Path) -> Result<(), Error> {
+    let mut build = cc::Build::new();
+    build.include(include_dir).file(c_file).warnings(false);
+    if per_thread {
+        build.define("CUDA_API_PER_THREAD_DEFAULT_STREAM", None);
+    }
+    build.try_compile("libcuda_sys_static_fns").map_err(|e| Error::Other(format!("cannot compile {}: {e}", c_file.display())))
+}
+
 /// The Rust type for a C type named in a cast macro.
 fn rust_type(c_type: &str) -> String {
     match c_type {
@@ -202,14 +240,37 @@ fn rust_type(c_type: &str) -> String {
     }
 }
 
-pub fn bindings(include_dir: &Path, per_thread: bool, probe: &Probe, out_file: &Path) -> Result<Generated, Error> {
-    let cast_names: Vec<&str> = probe.casts.iter().map(|c| c.name.as_str()).collect();
-    let mut builder = bindgen_builder(include_dir, per_thread);
-    for name in &cast_names {
+/// With `dynamic` (the dynamic-loading feature), the declarations become lazily resolving
+/// wrappers (build/dynamic.rs).
+pub fn bindings(include_dir: &Path, per_thread: bool, dynamic: bool, probe: &Probe, out_file: &Path) -> Result<Generated, Error> {
+    let narrow = Arc::new(Mutex::new(Vec::new()));
+    let unsigned = UnsignedMacros { unsigned: probe.unsigned.clone(), narrow: Arc::clone(&narrow) };
+    let mut builder = bindgen_builder(include_dir, per_thread).parse_callbacks(Box::new(unsigned));
+    // Casting macros are written below with their C type; macros the header #undefs are gone.
+    for name in probe.casts.iter().map(|c| &c.name).chain(&probe.undefined) {
         builder = builder.blocklist_item(name);
     }
+    // A name that a macro maps elsewhere is not C's to call under that name: with per-thread
+    // streams, `cuGetProcAddress_v2` is a static inline wrapper (`cuGetProcAddress_v2_ptsz`)
+    // around the symbol. Static inline functions get C wrappers compiled below; the symbol they
+    // wrap is then no longer declared in Rust. With dynamic-loading nothing is linked, so there
+    // are no C wrappers and the symbols stay as they are.
+    let static_fns = out_file.with_file_name("static_fns");
+    if !dynamic {
+        builder = builder.wrap_static_fns(true).wrap_static_fns_path(&static_fns);
+        for (name, _) in &probe.renames {
+            builder = builder.blocklist_function(name);
+        }
+    }
     let mut code = run_bindgen(builder)?;
+    narrow_unsigned(&mut code, &narrow.lock().map(|n| n.clone()).unwrap_or_default());
     let functions = declared_functions(&code);
+    if code.contains("__extern\"") {
+        compile_static_fns(include_dir, per_thread, &static_fns.with_extension("c"))?;
+    }
+    if dynamic {
+        code = crate::dynamic::wrappers(&code).map_err(|e| Error::Other(format!("cannot wrap bindgen's declarations: {e}")))?.0;
+    }
 
     code.push_str("\n// Documented names that cuda.h maps to versioned or per-thread symbols.\n");
     for (name, symbol) in &probe.renames {

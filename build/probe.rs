@@ -27,6 +27,12 @@ pub struct Probe {
     /// Documented name → the identifier C calls instead; only names that the macros change.
     pub renames: Vec<(String, String)>,
     pub casts: Vec<Cast>,
+    /// Macros the header defines and later `#undef`s: C code after `#include <cuda.h>` cannot
+    /// name them, so neither can Rust.
+    pub undefined: Vec<String>,
+    /// Integer macros whose literals are unsigned (`(~0u)`), with whether they are 64-bit
+    /// (`ul`, `ull`): C's type, which bindgen's evaluation loses.
+    pub unsigned: Vec<(String, bool)>,
 }
 
 /// Names of the object-like macros that the header text defines, in order, without duplicates.
@@ -54,8 +60,12 @@ fn is_function_name(name: &str) -> bool {
     name.len() > 2 && name.starts_with("cu") && name[2..].starts_with(|c: char| c.is_ascii_uppercase())
 }
 
-fn is_constant_name(name: &str) -> bool {
-    (name.starts_with("CU_") || name.starts_with("CUDA_")) && !name.starts_with("CUDA_API_") && !name.contains("__")
+/// The type suffix of the first unsigned integer literal in an expansion: `Some(is_64_bit)`.
+fn unsigned_literal(expansion: &str) -> Option<bool> {
+    expansion.split(|c: char| !c.is_ascii_alphanumeric()).find_map(|token| {
+        let suffix_at = token.find(['u', 'U']).filter(|_| token.starts_with(|c: char| c.is_ascii_digit()))?;
+        Some(token[suffix_at..].contains(['l', 'L']))
+    })
 }
 
 /// Parses `((TYPE)LITERAL)` or `((TYPE)(LITERAL))`.
@@ -79,7 +89,7 @@ pub fn run(include_dir: &Path, per_thread: bool, out_dir: &Path) -> Result<Probe
     let header_path = include_dir.join("cuda.h");
     let header = fs::read_to_string(&header_path).map_err(|e| format!("cannot read {}: {e}", header_path.display()))?;
     let macros = defined_macros(&header);
-    let wanted: Vec<&String> = macros.iter().filter(|m| is_function_name(m) || is_constant_name(m)).collect();
+    let wanted: Vec<&String> = macros.iter().filter(|m| !m.starts_with("__")).collect();
 
     let mut src = String::from("#include <cuda.h>\n");
     for (i, name) in wanted.iter().enumerate() {
@@ -97,7 +107,7 @@ pub fn run(include_dir: &Path, per_thread: bool, out_dir: &Path) -> Result<Probe
         .map_err(|e| format!("the C preprocessor failed on {} with cuda.h from {}: {e}", file.display(), include_dir.display()))?;
     let expanded = String::from_utf8_lossy(&expanded);
 
-    let mut probe = Probe { version: 0, renames: Vec::new(), casts: Vec::new() };
+    let mut probe = Probe { version: 0, renames: Vec::new(), casts: Vec::new(), undefined: Vec::new(), unsigned: Vec::new() };
     for line in expanded.lines() {
         let Some(rest) = line.trim_start().strip_prefix("libcuda_sys_probe_") else { continue };
         let Some((index, value)) = rest.split_once('=') else { continue };
@@ -110,8 +120,12 @@ pub fn run(include_dir: &Path, per_thread: bool, out_dir: &Path) -> Result<Probe
             if is_ident && value != name.as_str() {
                 probe.renames.push((name.to_string(), value.to_string()));
             }
+        } else if value == name.as_str() {
+            probe.undefined.push(name.to_string());
         } else if let Some((c_type, literal)) = parse_cast(value) {
             probe.casts.push(Cast { name: name.to_string(), c_type, value: literal, expansion: value.to_string() });
+        } else if let Some(wide) = unsigned_literal(value) {
+            probe.unsigned.push((name.to_string(), wide));
         }
     }
     if probe.version == 0 {
@@ -130,5 +144,13 @@ mod tests {
         assert_eq!(parse_cast("((CUdevice)-2)"), Some(("CUdevice".into(), "-2".into())));
         assert_eq!(parse_cast("((CUstream)(0x2))"), Some(("CUstream".into(), "0x2".into())));
         assert_eq!(parse_cast("(1 << 3)"), None);
+    }
+
+    #[test]
+    fn unsigned_literals() {
+        assert_eq!(unsigned_literal("(~0u)"), Some(false));
+        assert_eq!(unsigned_literal("(1ULL << 40)"), Some(true));
+        assert_eq!(unsigned_literal("0x1F"), None);
+        assert_eq!(unsigned_literal("CU_X"), None);
     }
 }

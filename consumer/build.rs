@@ -19,6 +19,8 @@ fn main() {
     let include = PathBuf::from(dep("DEP_CUDA_INCLUDE"));
     let version: u32 = dep("DEP_CUDA_VERSION").parse().expect("DEP_CUDA_VERSION is a number");
     let per_thread = dep("DEP_CUDA_PER_THREAD_DEFAULT_STREAM") == "1";
+    // With dynamic-loading nothing links libcuda, so C may not reference its symbols.
+    let dynamic = dep("DEP_CUDA_DYNAMIC_LOADING") == "1";
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     println!("cargo:rerun-if-changed=src/consumer.c");
 
@@ -27,6 +29,9 @@ fn main() {
     c.include(&include).file("src/consumer.c").warnings_into_errors(true);
     if per_thread {
         c.define("CUDA_API_PER_THREAD_DEFAULT_STREAM", None);
+    }
+    if !dynamic {
+        c.define("CONSUMER_LINKS_LIBCUDA", None);
     }
     c.compile("consumer");
 
@@ -54,7 +59,10 @@ fn main() {
     fs::write(out.join("errors.rs"), table).unwrap();
 
     // Rust gated on the header's release.
-    println!("cargo::rustc-check-cfg=cfg(ctx_create_takes_params)");
+    println!("cargo::rustc-check-cfg=cfg(ctx_create_takes_params, links_libcuda)");
+    if !dynamic {
+        println!("cargo:rustc-cfg=links_libcuda");
+    }
     if version >= 13000 {
         println!("cargo:rustc-cfg=ctx_create_takes_params");
     }

@@ -4,7 +4,7 @@
 # library from Debian non-free), then every supported header release is built and tested, each in
 # its own target directory. The GPU tests report themselves as ignored where there is no GPU.
 #
-#   scripts/test.sh            every release and mode
+#   scripts/test.sh            every release, then per-thread streams and dynamic loading
 #   scripts/test.sh 13.0       one release (11.8, 12.9, 13.0, 13.5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,5 +52,7 @@ for release in ${releases[*]}; do
 done
 if [ $# -eq 0 ]; then
   suite 13.0 --features libcuda-sys/per-thread-default-stream
+  suite 13.0 --features libcuda-sys/dynamic-loading
+  suite 12.9 --features libcuda-sys/dynamic-loading,libcuda-sys/per-thread-default-stream
   discovery
 fi

@@ -6,5 +6,7 @@ int consumer_cuda_version(void) { return CUDA_VERSION; }
 size_t consumer_sizeof_memcpy3d(void) { return sizeof(CUDA_MEMCPY3D); }
 size_t consumer_sizeof_launch_config(void) { return sizeof(CUlaunchConfig); }
 
+#ifdef CONSUMER_LINKS_LIBCUDA
 /* The documented name as a C caller writes it, compiled against the same header. */
 void *consumer_cu_mem_alloc(void) { return (void *)&cuMemAlloc; }
+#endif

@@ -15,6 +15,11 @@ extern "C" {
     pub fn consumer_cuda_version() -> core::ffi::c_int;
     pub fn consumer_sizeof_memcpy3d() -> usize;
     pub fn consumer_sizeof_launch_config() -> usize;
+}
+
+#[cfg(links_libcuda)]
+extern "C" {
+    /// `&cuMemAlloc` as C takes it (not with dynamic-loading, where nothing links libcuda).
     pub fn consumer_cu_mem_alloc() -> *const core::ffi::c_void;
 }
 

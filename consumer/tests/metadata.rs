@@ -14,6 +14,7 @@ fn dependent_sees_the_header_the_bindings_came_from() {
     assert_eq!(unsafe { consumer_sizeof_launch_config() }, core::mem::size_of::<CUlaunchConfig>());
 }
 
+#[cfg(links_libcuda)]
 #[test]
 fn c_and_rust_call_the_same_cu_mem_alloc() {
     assert_eq!(unsafe { consumer_cu_mem_alloc() } as usize, cuMemAlloc as *const () as usize);

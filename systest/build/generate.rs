@@ -267,7 +267,7 @@ fn functions(model: &Model, header: &Header, dynamic: bool, c: &CNames, plan: &m
         let is_extern = i < model.functions.len();
         let library = header.declared.contains(&f.name);
         let inline = header.is_inline(&f.name);
-        if is_extern && !library {
+        if is_extern && !library && !(inline && f.wraps_inline) {
             let message = if inline {
                 "Rust declares this function extern; cuda.h defines it inline and the library has no such symbol"
             } else {

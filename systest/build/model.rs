@@ -43,6 +43,9 @@ pub struct Function {
     pub params: Vec<Type>,
     pub ret: Option<Type>,
     pub variadic: bool,
+    /// An extern bound to bindgen's C wrapper of a static inline function
+    /// (`#[link_name = "NAME__extern"]`), compiled by the crate's build.
+    pub wraps_inline: bool,
 }
 
 /// What a type is once every alias is followed.
@@ -101,7 +104,12 @@ impl Model {
                 Item::ForeignMod(m) => {
                     for f in &m.items {
                         if let ForeignItem::Fn(f) = f {
-                            model.functions.push(function(&f.sig));
+                            let mut function = function(&f.sig);
+                            function.wraps_inline = f.attrs.iter().any(|a| {
+                                matches!(&a.meta, syn::Meta::NameValue(nv) if nv.path.is_ident("link_name")
+                                    && matches!(&nv.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) if s.value() == format!("{}__extern", function.name)))
+                            });
+                            model.functions.push(function);
                         }
                     }
                 }
@@ -202,6 +210,7 @@ fn function(sig: &syn::Signature) -> Function {
             ReturnType::Type(_, t) => Some((**t).clone()),
         },
         variadic: sig.variadic.is_some(),
+        wraps_inline: false,
     }
 }
 
