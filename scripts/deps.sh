@@ -127,11 +127,15 @@ main() {
   export LIBCUDA_SYS_CACHE DRIVER_LIB_DIR NVCC_BIN
 }
 
-# Strict mode while fetching; a shell that sources this file gets its own options back.
-deps_saved_options=$(set +o)
+# Strict mode while fetching; a shell that sources this file gets its own options back. (Not
+# through $(set +o): a command substitution does not inherit errexit, so it would report it off.)
+deps_saved_flags=$-
+deps_saved_pipefail=$(shopt -qo pipefail && echo -o || echo +o)
 set -euo pipefail
 main "$@"
-eval "$deps_saved_options"
+case $deps_saved_flags in *e*) ;; *) set +e ;; esac
+case $deps_saved_flags in *u*) ;; *) set +u ;; esac
+set "$deps_saved_pipefail" pipefail
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   for v in LIBCUDA_SYS_CACHE CUDA_HEADERS_11_8 CUDA_HEADERS_12_9 CUDA_HEADERS_13_0 CUDA_HEADERS_13_5 DRIVER_LIB_DIR NVCC_BIN; do
     echo "$v=${!v}"
