@@ -1,5 +1,18 @@
 //! Raw FFI bindings to the CUDA Driver API (`cuda.h`, `libcuda`), generated at build time from
 //! the header found on the building machine.
+//!
+//! Every function the header declares sits at the crate root under its C name
+//! (`cuMemAlloc_v2`), and every documented name that the header's macros map to a versioned or
+//! per-thread symbol is a re-export of that item (`cuMemAlloc`, `cuCtxCreate`). Enums are
+//! `#[repr(transparent)]` newtypes with crate-root constants (`CUDA_SUCCESS: CUresult`);
+//! macros that cast keep their C type (`CU_LAUNCH_PARAM_END: *mut c_void`).
+//!
+//! The items themselves are not in this repository: NVIDIA's license does not allow
+//! redistributing the header's text, and they depend on the release you build against. Where no
+//! `cuda.h` was found (as on docs.rs), this page is all there is: run `cargo doc --open -p
+//! libcuda-sys` on a machine with CUDA headers (the toolkit, `pip install nvidia-cuda-runtime`,
+//! or Debian's `nvidia-cuda-dev`) to read the bindings for your release, with the header's own
+//! documentation. The README says how the headers and the driver library are found.
 #![no_std]
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 #![allow(clippy::all)]
