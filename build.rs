@@ -4,6 +4,8 @@
 
 #[path = "build/discover.rs"]
 mod discover;
+#[path = "build/docs.rs"]
+mod docs;
 #[path = "build/dynamic.rs"]
 mod dynamic;
 #[path = "build/env.rs"]

@@ -21,14 +21,15 @@ pub struct Generated {
     pub functions: Vec<String>,
 }
 
-/// The header's Doxygen becomes rustdoc Markdown (doxygen-bindgen), then [`tidy_doc`] mends what
-/// it leaves: NVIDIA's aliases, `\code` blocks, `::name` references, brackets that are no links.
+/// The header's Doxygen becomes rustdoc Markdown (doxygen-bindgen), then `docs::tidy_doc` mends
+/// what it leaves: NVIDIA's aliases, `\code` blocks, `::name` references, brackets that are no
+/// links.
 #[derive(Debug)]
 struct Docs;
 
 impl bindgen::callbacks::ParseCallbacks for Docs {
     fn process_comment(&self, comment: &str) -> Option<String> {
-        Some(tidy_doc(&doxygen_bindgen::transform(comment).unwrap_or_else(|_| comment.to_string())))
+        Some(crate::docs::tidy_doc(&doxygen_bindgen::transform(comment).unwrap_or_else(|_| comment.to_string())))
     }
 }
 
@@ -58,94 +59,6 @@ fn narrow_unsigned(code: &mut String, narrow: &[(String, i64)]) {
         let wide = format!("pub const {name} : u64 = {} ;", *value as u64);
         *code = code.replace(&wide, &format!("pub const {name} : u32 = {} ;", *value as u32));
     }
-}
-
-/// Turns what doxygen-bindgen leaves into Markdown that rustdoc renders without warnings.
-fn tidy_doc(doc: &str) -> String {
-    let mut text = doc
-        .replace("\\code", "\n\n```c\n")
-        .replace("\\endcode", "\n```\n\n")
-        .replace("\\notefnerr", "\n\nNote that this function may also return error codes from previous, asynchronous launches.\n");
-    // Other NVIDIA aliases (\note_null_stream, ...) expand to text that is not in the header.
-    while let Some(at) = text.find("\\note_") {
-        let end = text[at + 1..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map_or(text.len(), |e| at + 1 + e);
-        let alias = text[at + 6..end].to_string();
-        text.replace_range(at..end, &format!("\n\n(See the \"{alias}\" note in NVIDIA's CUDA Driver API reference.)\n"));
-    }
-    for (from, to) in [("\\note", "Note:"), ("\\struct", ""), ("\\typedef", ""), ("\\defgroup", "")] {
-        text = text.replace(from, to);
-    }
-    // doxygen-bindgen writes references as [`::name,`]: code spans, not links (many name runtime
-    // functions that this crate does not have).
-    while let Some(at) = text.find("[`") {
-        let Some(len) = text[at + 2..].find("`]") else { break };
-        let inner = text[at + 2..at + 2 + len].trim_start_matches("::").to_string();
-        let (name, comma) = inner.strip_suffix(',').map_or((inner.as_str(), ""), |n| (n, ","));
-        text.replace_range(at..at + 4 + len, &format!("`{name}`{comma}"));
-    }
-    let mut out = String::with_capacity(text.len());
-    let (mut in_code, mut in_fence) = (false, false);
-    let mut chars = text.chars().peekable();
-    let mut line_start = true;
-    while let Some(c) = chars.next() {
-        if line_start && text_starts_fence(c, &mut chars) {
-            in_fence = !in_fence;
-            out.push_str("```");
-            line_start = false;
-            continue;
-        }
-        line_start = c == '\n';
-        match c {
-            '`' if !in_fence => {
-                in_code = !in_code;
-                out.push(c);
-            }
-            '[' | ']' if !in_fence && !in_code => {
-                out.push('\\');
-                out.push(c);
-            }
-            // ::name → `name`
-            ':' if !in_fence && !in_code && chars.peek() == Some(&':') && !out.ends_with(|p: char| p.is_ascii_alphanumeric()) => {
-                chars.next();
-                let mut name = String::new();
-                while let Some(&n) = chars.peek().filter(|n| n.is_ascii_alphanumeric() || **n == '_') {
-                    name.push(n);
-                    chars.next();
-                }
-                out.push_str(&format!("`{name}`"));
-            }
-            // A bare URL becomes an autolink.
-            'h' if !in_fence && !in_code && !out.ends_with(['<', '(', '/']) && {
-                let rest: String = chars.clone().take(7).collect();
-                rest.starts_with("ttp://") || rest.starts_with("ttps://")
-            } =>
-            {
-                let mut url = String::from("h");
-                while let Some(&n) = chars.peek().filter(|n| !n.is_whitespace() && !matches!(n, ')' | '>' | '"')) {
-                    url.push(n);
-                    chars.next();
-                }
-                let bare = url.trim_end_matches(['.', ',']);
-                out.push_str(&format!("<{bare}>{}", &url[bare.len()..]));
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Whether a line starts with ``` (consumes the two backticks after `c`).
-fn text_starts_fence(c: char, chars: &mut std::iter::Peekable<std::str::Chars>) -> bool {
-    if c != '`' {
-        return false;
-    }
-    let mut look = chars.clone();
-    if look.next() == Some('`') && look.next() == Some('`') {
-        chars.next();
-        chars.next();
-        return true;
-    }
-    false
 }
 
 /// The C enums that C code combines with `|`: every enum whose name says it holds flags, and

@@ -1,0 +1,121 @@
+//! The header's documentation as rustdoc renders it: what doxygen-bindgen leaves of cuda.h's
+//! Doxygen, mended so that `cargo doc` shows it without warnings.
+
+/// Turns what doxygen-bindgen leaves into Markdown that rustdoc renders without warnings.
+pub fn tidy_doc(doc: &str) -> String {
+    let mut text = doc
+        .replace("\\code", "\n\n```c\n")
+        .replace("\\endcode", "\n```\n\n")
+        .replace("\\notefnerr", "\n\nNote that this function may also return error codes from previous, asynchronous launches.\n");
+    // Other NVIDIA aliases (\note_null_stream, ...) expand to text that is not in the header.
+    while let Some(at) = text.find("\\note_") {
+        let end = text[at + 1..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map_or(text.len(), |e| at + 1 + e);
+        let alias = text[at + 6..end].to_string();
+        text.replace_range(at..end, &format!("\n\n(See the \"{alias}\" note in NVIDIA's CUDA Driver API reference.)\n"));
+    }
+    for (from, to) in [("\\note", "Note:"), ("\\struct", ""), ("\\typedef", ""), ("\\defgroup", "")] {
+        text = text.replace(from, to);
+    }
+    // doxygen-bindgen writes references as [`::name,`]: code spans, not links (many name runtime
+    // functions that this crate does not have).
+    while let Some(at) = text.find("[`") {
+        let Some(len) = text[at + 2..].find("`]") else { break };
+        let inner = text[at + 2..at + 2 + len].trim_start_matches("::").to_string();
+        let (name, comma) = inner.strip_suffix(',').map_or((inner.as_str(), ""), |n| (n, ","));
+        text.replace_range(at..at + 4 + len, &format!("`{name}`{comma}"));
+    }
+    let mut out = String::with_capacity(text.len());
+    let (mut in_code, mut in_fence) = (false, false);
+    let mut chars = text.chars().peekable();
+    let mut line_start = true;
+    while let Some(c) = chars.next() {
+        if line_start && text_starts_fence(c, &mut chars) {
+            in_fence = !in_fence;
+            out.push_str("```");
+            line_start = false;
+            continue;
+        }
+        line_start = c == '\n';
+        match c {
+            '`' if !in_fence => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '[' | ']' if !in_fence && !in_code => {
+                out.push('\\');
+                out.push(c);
+            }
+            // ::name → `name`
+            ':' if !in_fence && !in_code && chars.peek() == Some(&':') && !out.ends_with(|p: char| p.is_ascii_alphanumeric()) => {
+                chars.next();
+                let mut name = String::new();
+                while let Some(&n) = chars.peek().filter(|n| n.is_ascii_alphanumeric() || **n == '_') {
+                    name.push(n);
+                    chars.next();
+                }
+                out.push_str(&format!("`{name}`"));
+            }
+            // A bare URL becomes an autolink.
+            'h' if !in_fence && !in_code && !out.ends_with(['<', '(', '/']) && {
+                let rest: String = chars.clone().take(7).collect();
+                rest.starts_with("ttp://") || rest.starts_with("ttps://")
+            } =>
+            {
+                let mut url = String::from("h");
+                while let Some(&n) = chars.peek().filter(|n| !n.is_whitespace() && !matches!(n, ')' | '>' | '"')) {
+                    url.push(n);
+                    chars.next();
+                }
+                let bare = url.trim_end_matches(['.', ',']);
+                out.push_str(&format!("<{bare}>{}", &url[bare.len()..]));
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether a line starts with ``` (consumes the two backticks after `c`).
+fn text_starts_fence(c: char, chars: &mut std::iter::Peekable<std::str::Chars>) -> bool {
+    if c != '`' {
+        return false;
+    }
+    let mut look = chars.clone();
+    if look.next() == Some('`') && look.next() == Some('`') {
+        chars.next();
+        chars.next();
+        return true;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tidy_doc;
+
+    #[test]
+    fn references_become_code_spans() {
+        assert_eq!(tidy_doc("See [`::cuCtxCreate,`] [`::CUresult`]"), "See `cuCtxCreate`, `CUresult`");
+        assert_eq!(tidy_doc("returns ::CUDA_SUCCESS or"), "returns `CUDA_SUCCESS` or");
+    }
+
+    #[test]
+    fn brackets_that_are_no_links_are_escaped_outside_code() {
+        assert_eq!(tidy_doc("boxDim[i] and `a[i]`"), "boxDim\\[i\\] and `a[i]`");
+    }
+
+    #[test]
+    fn code_blocks_are_c_and_left_alone() {
+        let doc = tidy_doc("Example:\\code\nx[0] = ::y;\n\\endcode done");
+        let fence = doc.find("```c\n").expect("a C code block");
+        let body = &doc[fence + 5..doc.rfind("```").unwrap()];
+        assert_eq!(body.trim(), "x[0] = ::y;", "{doc}");
+    }
+
+    #[test]
+    fn aliases_and_urls() {
+        assert!(tidy_doc("\\notefnerr").contains("asynchronous launches"));
+        assert!(tidy_doc("\\note_null_stream").contains("\"null_stream\" note"));
+        assert_eq!(tidy_doc("see https://docs.nvidia.com/x."), "see <https://docs.nvidia.com/x>.");
+    }
+}
