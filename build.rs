@@ -78,11 +78,7 @@ fn main() {
             .unwrap_or_else(|e| fail::die("cannot write the dynamic-loading table", &e));
     } else {
         let libcuda = discover::find_libcuda(&inp, &headers).unwrap_or_else(|e| fail::explained(&explain(&e)));
-        // A stub must also export the symbols that static inline wrappers call under names that
-        // macros hide from Rust (cuGetProcAddress_v2 with per-thread streams).
-        let mut symbols = generated.functions.clone();
-        symbols.extend(probe.renames.iter().map(|(name, _)| name.clone()).filter(|n| !generated.functions.contains(n)));
-        link::libcuda(&libcuda, &symbols, &target_os, &out).unwrap_or_else(|e| fail::die("cannot link libcuda", &e));
+        link::libcuda(&libcuda, &generated.link_symbols, &target_os, &out).unwrap_or_else(|e| fail::die("cannot link libcuda", &e));
     }
 
     // 5. Metadata for dependents: DEP_CUDA_INCLUDE, DEP_CUDA_VERSION, DEP_CUDA_ROOT, ...

@@ -10,8 +10,9 @@ pub fn die(summary: &str, details: &str) -> ! {
 
 /// A complete message (first line the summary, last line [`whoami`]): the warning, then stderr.
 pub fn explained(message: &str) -> ! {
+    // Cargo names the package in front of the warning already.
     let summary = message.lines().next().unwrap_or_default();
-    println!("cargo:warning={summary}");
+    println!("cargo:warning={}", summary.trim_start_matches("libcuda-sys: "));
     eprintln!("\n{}\n", message.trim_end());
     std::process::exit(1);
 }

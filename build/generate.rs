@@ -19,6 +19,10 @@ pub enum Error {
 pub struct Generated {
     /// Every function symbol declared, in the order of the header.
     pub functions: Vec<String>,
+    /// What a link stub must export: `functions`, and the names kept from Rust because a macro
+    /// maps them elsewhere, which the compiled static inline wrappers may still call as symbols
+    /// (`cuGetProcAddress_v2` with per-thread streams; the other names cost an unused entry).
+    pub link_symbols: Vec<String>,
 }
 
 /// The header's Doxygen becomes rustdoc Markdown (doxygen-bindgen), then `docs::tidy_doc` mends
@@ -68,6 +72,8 @@ fn is_flag_enum(name: &str) -> bool {
 }
 
 fn bindgen_builder(include_dir: &Path, per_thread: bool) -> bindgen::Builder {
+    // Read for Cargo's rerun tracking and the -vv log; clang-sys itself looks at it.
+    let _ = crate::env::var("LIBCLANG_PATH");
     let mut builder = bindgen::Builder::default()
         .header(concat!(env!("CARGO_MANIFEST_DIR"), "/wrapper.h"))
         .clang_arg(format!("-I{}", include_dir.display()))
@@ -96,8 +102,11 @@ fn run_bindgen(builder: bindgen::Builder) -> Result<String, Error> {
     let seen = Arc::clone(&message);
     let previous = panic::take_hook();
     panic::set_hook(Box::new(move |info| {
+        // The message alone, without bindgen's source location.
+        let payload = info.payload();
+        let text = payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned());
         if let Ok(mut m) = seen.lock() {
-            *m = info.to_string();
+            *m = text.unwrap_or_else(|| info.to_string());
         }
     }));
     let result = panic::catch_unwind(panic::AssertUnwindSafe(|| builder.generate()));
@@ -215,5 +224,7 @@ pub fn bindings(include_dir: &Path, per_thread: bool, dynamic: bool, probe: &Pro
         );
     }
     fs::write(out_file, &code).map_err(|e| Error::Other(format!("cannot write {}: {e}", out_file.display())))?;
-    Ok(Generated { functions })
+    let mut link_symbols = functions.clone();
+    link_symbols.extend(probe.renames.iter().map(|(name, _)| name.clone()).filter(|n| !functions.contains(n)));
+    Ok(Generated { functions, link_symbols })
 }
