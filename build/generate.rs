@@ -23,6 +23,9 @@ pub struct Generated {
     /// maps them elsewhere, which the compiled static inline wrappers may still call as symbols
     /// (`cuGetProcAddress_v2` with per-thread streams; the other names cost an unused entry).
     pub link_symbols: Vec<String>,
+    /// Declared symbols whose name a later macro gives to a static inline wrapper; with
+    /// dynamic-loading they are resolved under a hidden name (`dynamic::hidden_name`).
+    pub shadowed: Vec<String>,
 }
 
 /// The header's Doxygen becomes rustdoc Markdown (doxygen-bindgen), then `docs::tidy_doc` mends
@@ -145,11 +148,15 @@ fn newtype_enums(code: &str) -> Vec<String> {
 }
 
 /// Compiles bindgen's C wrappers of the header's static inline functions into a static library.
-fn compile_static_fns(include_dir: &Path, per_thread: bool, c_file: &Path) -> Result<(), Error> {
+/// `shadowed` symbols (only with dynamic-loading) are called under their hidden names.
+fn compile_static_fns(include_dir: &Path, per_thread: bool, shadowed: &[String], c_file: &Path) -> Result<(), Error> {
     let mut build = cc::Build::new();
     build.include(include_dir).file(c_file).warnings(false);
     if per_thread {
         build.define("CUDA_API_PER_THREAD_DEFAULT_STREAM", None);
+    }
+    for name in shadowed {
+        build.define(name, Some(crate::dynamic::hidden_name(name).as_str()));
     }
     build.try_compile("libcuda_sys_static_fns").map_err(|e| Error::Other(format!("cannot compile {}: {e}", c_file.display())))
 }
@@ -172,14 +179,15 @@ pub fn bindings(include_dir: &Path, per_thread: bool, dynamic: bool, probe: &Pro
     for name in probe.casts.iter().map(|c| &c.name).chain(&probe.undefined) {
         builder = builder.blocklist_item(name);
     }
-    // A name that a macro maps elsewhere is not C's to call under that name: with per-thread
-    // streams, `cuGetProcAddress_v2` is a static inline wrapper (`cuGetProcAddress_v2_ptsz`)
-    // around the symbol. Static inline functions get C wrappers compiled below; the symbol they
-    // wrap is then no longer declared in Rust. With dynamic-loading nothing is linked, so there
-    // are no C wrappers and the symbols stay as they are.
+    // Static inline functions (with per-thread streams, `cuGetProcAddress_v2_ptsz`, which adds the
+    // per-thread flag) get C wrappers that bindgen writes and the build compiles below.
+    // A name that a later macro gives to another function is not C's to call under that name
+    // (`cuGetProcAddress_v2` then means `cuGetProcAddress_v2_ptsz`): in link mode its symbol is
+    // not declared in Rust at all; with dynamic-loading it is resolved like every other symbol,
+    // under a hidden name that the C wrappers are compiled to call.
     let static_fns = out_file.with_file_name("static_fns");
+    builder = builder.wrap_static_fns(true).wrap_static_fns_path(&static_fns);
     if !dynamic {
-        builder = builder.wrap_static_fns(true).wrap_static_fns_path(&static_fns);
         for (name, _) in &probe.renames {
             builder = builder.blocklist_function(name);
         }
@@ -187,11 +195,12 @@ pub fn bindings(include_dir: &Path, per_thread: bool, dynamic: bool, probe: &Pro
     let mut code = run_bindgen(builder)?;
     narrow_unsigned(&mut code, &narrow.lock().map(|n| n.clone()).unwrap_or_default());
     let functions = declared_functions(&code);
+    let shadowed: Vec<String> = probe.renames.iter().map(|(name, _)| name.clone()).filter(|n| functions.contains(n)).collect();
     if code.contains("__extern\"") {
-        compile_static_fns(include_dir, per_thread, &static_fns.with_extension("c"))?;
+        compile_static_fns(include_dir, per_thread, &shadowed, &static_fns.with_extension("c"))?;
     }
     if dynamic {
-        code = crate::dynamic::wrappers(&code).map_err(|e| Error::Other(format!("cannot wrap bindgen's declarations: {e}")))?.0;
+        code = crate::dynamic::wrappers(&code, &shadowed).map_err(|e| Error::Other(format!("cannot wrap bindgen's declarations: {e}")))?.0;
     }
 
     code.push_str("\n// Documented names that cuda.h maps to versioned or per-thread symbols.\n");
@@ -226,5 +235,5 @@ pub fn bindings(include_dir: &Path, per_thread: bool, dynamic: bool, probe: &Pro
     fs::write(out_file, &code).map_err(|e| Error::Other(format!("cannot write {}: {e}", out_file.display())))?;
     let mut link_symbols = functions.clone();
     link_symbols.extend(probe.renames.iter().map(|(name, _)| name.clone()).filter(|n| !functions.contains(n)));
-    Ok(Generated { functions, link_symbols })
+    Ok(Generated { functions, link_symbols, shadowed })
 }

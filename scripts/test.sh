@@ -53,6 +53,6 @@ done
 if [ $# -eq 0 ]; then
   suite 13.0 --features libcuda-sys/per-thread-default-stream
   suite 13.0 --features libcuda-sys/dynamic-loading
-  suite 12.9 --features libcuda-sys/dynamic-loading
+  suite 12.9 --features libcuda-sys/dynamic-loading,libcuda-sys/per-thread-default-stream
   discovery
 fi

@@ -76,6 +76,22 @@ fn cu_get_proc_address_finds_cu_init() {
     assert_eq!(p as usize, bound);
 }
 
+/// `cuGetProcAddress` with no stream flag hands out the variant of the crate's stream mode: with
+/// per-thread-default-stream, cuda.h's static inline wrapper (compiled by the build) adds the
+/// per-thread flag, and the driver answers the function `cuLaunchKernel` is bound to here
+/// (cuLaunchKernel_ptsz in that mode).
+#[cfg(all(not(cuda_major = "11"), not(feature = "dynamic-loading")))]
+#[test]
+fn cu_get_proc_address_follows_the_stream_mode() {
+    let mut version: c_int = 0;
+    assert_eq!(unsafe { cuDriverGetVersion(&mut version) }, CUDA_SUCCESS);
+    let mut p: *mut core::ffi::c_void = ptr::null_mut();
+    let mut status = CUdriverProcAddressQueryResult(u32::MAX);
+    let r = unsafe { cuGetProcAddress(c"cuLaunchKernel".as_ptr(), &mut p, version, 0, &mut status) };
+    assert_eq!((r, status), (CUDA_SUCCESS, CU_GET_PROC_ADDRESS_SUCCESS));
+    assert_eq!(p as usize, cuLaunchKernel as *const () as usize);
+}
+
 #[test]
 fn casting_macros_hold_c_values_with_c_types() {
     let e: *mut core::ffi::c_void = CU_LAUNCH_PARAM_END;

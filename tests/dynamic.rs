@@ -119,6 +119,22 @@ fn is_available_knows_symbols_and_documented_names() {
     assert_eq!(dynamic::address("cuInit").map(|a| a.as_ptr()), Some(p));
 }
 
+/// `cuGetProcAddress` with no stream flag hands out the variant of the crate's stream mode: with
+/// per-thread-default-stream, cuda.h's static inline wrapper adds the per-thread flag (the build
+/// compiles it and lets it reach the driver through the lazily resolved symbol), so the driver
+/// answers cuLaunchKernel_ptsz — the very function `cuLaunchKernel` resolves to in this mode.
+#[cfg(not(cuda_major = "11"))]
+#[test]
+fn cu_get_proc_address_follows_the_stream_mode() {
+    let mut p: *mut c_void = ptr::null_mut();
+    let mut status = CUdriverProcAddressQueryResult(u32::MAX);
+    let r = unsafe { cuGetProcAddress(c"cuLaunchKernel".as_ptr(), &mut p, driver_version(), 0, &mut status) };
+    assert_eq!((r, status), (CUDA_SUCCESS, CU_GET_PROC_ADDRESS_SUCCESS));
+    let expected = if cfg!(feature = "per-thread-default-stream") { "cuLaunchKernel_ptsz" } else { "cuLaunchKernel" };
+    assert_eq!(dynamic::symbol("cuLaunchKernel"), expected);
+    assert_eq!(dynamic::address("cuLaunchKernel").map(|a| a.as_ptr()), Some(p));
+}
+
 /// cuCtxCreate is cuCtxCreate_v4 with 13.x headers, which the 535 driver does not export: the
 /// call answers CUDA_ERROR_NOT_FOUND. Where the driver has the symbol (12.x headers: _v2; or a
 /// driver of 12.5 or later), the call answers what the driver's own function answers.

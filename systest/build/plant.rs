@@ -131,7 +131,10 @@ fn externs(file: &mut syn::File) -> Result<(), String> {
     }
     let block: Item = syn::parse_str(&format!("unsafe extern \"C\" {{\n{declarations}}}"))
         .map_err(|e| format!("cannot declare the wrappers extern: {e}"))?;
-    file.items.retain(|item| !matches!(item, Item::Fn(_)));
+    // The private modules that hold what C wrappers of static inline functions call are no API.
+    file.items.retain(|item| {
+        !matches!(item, Item::Fn(_)) && !matches!(item, Item::Mod(m) if m.ident.to_string().starts_with("libcuda_sys_dynamic_"))
+    });
     file.items.push(block);
     Ok(())
 }

@@ -86,6 +86,18 @@ impl AllFieldsArgs {
         }
     }
 
+    /// The `kernelParams` array: one pointer per argument, in the kernel's order.
+    fn kernel_params(&mut self) -> [*mut c_void; 6] {
+        [
+            ptr::addr_of_mut!(self.i).cast(),
+            ptr::addr_of_mut!(self.f4).cast(),
+            ptr::addr_of_mut!(self.c).cast(),
+            ptr::addr_of_mut!(self.f).cast(),
+            ptr::addr_of_mut!(self.p).cast(),
+            ptr::addr_of_mut!(self.f2).cast(),
+        ]
+    }
+
     fn expected(&self) -> AllFields {
         AllFields {
             i: self.i,
@@ -152,14 +164,7 @@ fn read_back<T: Copy>(from: CUdeviceptr) -> Result<T, Failed> {
 fn kernel_params_array() -> Outcome {
     with_params_module(|module, out| {
         let mut a = AllFieldsArgs::new(out);
-        let mut kernel_params: [*mut c_void; 6] = [
-            ptr::addr_of_mut!(a.i).cast(),
-            ptr::addr_of_mut!(a.f4).cast(),
-            ptr::addr_of_mut!(a.c).cast(),
-            ptr::addr_of_mut!(a.f).cast(),
-            ptr::addr_of_mut!(a.p).cast(),
-            ptr::addr_of_mut!(a.f2).cast(),
-        ];
+        let mut kernel_params = a.kernel_params();
         let all_fields = function(module, c"all_fields")?;
         check!(cuLaunchKernel(all_fields, 1, 1, 1, 1, 1, 1, 0, ptr::null_mut(), kernel_params.as_mut_ptr(), ptr::null_mut()));
         let got: AllFields = read_back(out)?;
@@ -234,14 +239,7 @@ fn struct_with_padding_by_value() -> Outcome {
 fn kernel_params_and_extra_together_is_invalid_value() -> Outcome {
     with_params_module(|module, out| {
         let mut a = AllFieldsArgs::new(out);
-        let mut kernel_params: [*mut c_void; 6] = [
-            ptr::addr_of_mut!(a.i).cast(),
-            ptr::addr_of_mut!(a.f4).cast(),
-            ptr::addr_of_mut!(a.c).cast(),
-            ptr::addr_of_mut!(a.f).cast(),
-            ptr::addr_of_mut!(a.p).cast(),
-            ptr::addr_of_mut!(a.f2).cast(),
-        ];
+        let mut kernel_params = a.kernel_params();
         let mut buffer: Vec<u8> = Vec::new();
         add_to_param_buffer(&mut buffer, &a.i, 4);
         add_to_param_buffer(&mut buffer, &a.f4, 16);
