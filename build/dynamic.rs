@@ -397,18 +397,17 @@ fn wrapper(f: &Function, shadowed: bool) -> String {
             ("{ let _ = __e; unsafe { ::core::mem::zeroed() } }", "returns zero (or null) when the driver library lacks it or none loads")
         }
     };
+    // A shadowed symbol is called only by the C wrappers, under its hidden name: no Rust item
+    // of the crate's API (a private module), but an exported symbol.
+    let (name, exported) =
+        if shadowed { (hidden_name(&f.name), "#[allow(dead_code)]\n#[no_mangle]\n") } else { (f.name.clone(), "#[inline]\n") };
     let mut out = String::new();
+    if shadowed {
+        out.push_str(&format!("#[allow(non_snake_case)]\nmod {name} {{\nuse super::*;\n"));
+    }
     for attribute in &f.attributes {
         out.push_str(attribute);
         out.push('\n');
-    }
-    // A shadowed symbol is called only by the C wrappers, under its hidden name: no Rust item
-    // of the crate's API (a private module), but an exported symbol.
-    let (name, exported) = if shadowed { (hidden_name(&f.name), "#[allow(dead_code)]\n#[no_mangle]\n") } else { (f.name.clone(), "") };
-    if shadowed {
-        out.push_str("#[allow(non_snake_case)]\nmod ");
-        out.push_str(&name);
-        out.push_str(" {\nuse super::*;\n");
     }
     let _ = writeln!(
         out,
