@@ -74,7 +74,7 @@ fn main() {
 
     // 4. Link; with dynamic-loading, no link at all: the library to open at run time.
     if dynamic {
-        dynamic::driver(&target_os, &probe.renames, &generated.functions, &out)
+        dynamic::driver(&target_os, &probe.renames, &generated.functions, &generated.shadowed, &out)
             .unwrap_or_else(|e| fail::die("cannot write the dynamic-loading table", &e));
     } else {
         let libcuda = discover::find_libcuda(&inp, &headers).unwrap_or_else(|e| fail::explained(&explain(&e)));
