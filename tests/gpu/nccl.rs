@@ -149,10 +149,14 @@ fn child(args: &[String]) -> Outcome {
     let seconds = slowest.as_secs_f64() / f64::from(ITERATIONS);
     let bytes = (COUNT * 4) as f64;
     let algbw = bytes / seconds / 1e9;
-    let busbw = algbw * 2.0 * f64::from(ranks - 1) / f64::from(ranks);
+    // nccl-tests' bus bandwidth for all-reduce; with one rank nothing crosses a bus.
+    let busbw = match ranks {
+        1 => "n/a with one rank".to_string(),
+        _ => format!("{:.2} GB/s", algbw * 2.0 * f64::from(ranks - 1) / f64::from(ranks)),
+    };
     tell_parent(&format!(
         "nccl: NCCL {}.{}.{} ({}), NCCL_NVLS_ENABLE=0, {ranks} rank(s), one thread per GPU: all-reduce (sum) of {COUNT} floats \
-         ({} MiB) per rank, every element correct; {ITERATIONS} timed: {:.1} us each, algbw {algbw:.2} GB/s, busbw {busbw:.2} GB/s",
+         ({} MiB) per rank, every element correct; {ITERATIONS} timed: {:.1} us each, algbw {algbw:.2} GB/s, busbw {busbw}",
         version / 10000,
         version % 10000 / 100,
         version % 100,
@@ -325,13 +329,24 @@ fn symbols(library: libloading::Library, path: String) -> Result<Nccl, Failed> {
             *unsafe { library.get($name) }.map_err(|e| format!("{path}: {}", why(&e)))?
         };
     }
+    let get_version: unsafe extern "C" fn(*mut c_int) -> ncclResult_t = get!(b"ncclGetVersion");
     Ok(Nccl {
-        get_version: get!(b"ncclGetVersion"),
+        get_version,
         get_error_string: get!(b"ncclGetErrorString"),
         comm_init_all: get!(b"ncclCommInitAll"),
         all_reduce: get!(b"ncclAllReduce"),
         comm_destroy: get!(b"ncclCommDestroy"),
-        path,
+        path: file_of(get_version as *const c_void).unwrap_or(path),
         _library: library,
     })
+}
+
+/// The file the loader took a symbol from (dladdr): what a bare `libnccl.so.2` resolved to.
+fn file_of(symbol: *const c_void) -> Option<String> {
+    // SAFETY: dladdr only reads the address; Dl_info is plain data, filled on success.
+    unsafe {
+        let mut info: libc::Dl_info = core::mem::zeroed();
+        (libc::dladdr(symbol, &mut info) != 0 && !info.dli_fname.is_null())
+            .then(|| CStr::from_ptr(info.dli_fname).to_string_lossy().into_owned())
+    }
 }
