@@ -6,30 +6,17 @@
 //!
 //! Usage: `peer_copy [MIB [REPS]]` (default: 256 MiB, 20 timed copies).
 
+mod common;
+
+use common::{arg, check, VARIANT};
 use libcuda_sys::*;
 use std::ffi::{c_char, c_int, CStr};
 use std::process::exit;
 use std::ptr;
 
-const VARIANT: &str = if cfg!(feature = "dynamic") { "rust-dynamic" } else { "rust-link" };
 const SENTINEL: u32 = 0xFFFF_FFFF;
 const VALUE: u32 = 0x1234_ABCD;
 const WARM_UP: usize = 3;
-
-fn check(r: CUresult, what: &str) {
-    if r != CUDA_SUCCESS {
-        let mut name: *const c_char = ptr::null();
-        let _ = unsafe { cuGetErrorName(r, &mut name) };
-        let name =
-            if name.is_null() { format!("CUresult {}", r.0) } else { unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned() };
-        eprintln!("{VARIANT}: {what} failed: {name}");
-        exit(1);
-    }
-}
-
-fn arg(i: usize, default: usize) -> usize {
-    std::env::args().nth(i).and_then(|a| a.parse().ok()).unwrap_or(default)
-}
 
 fn main() {
     let (bytes, reps) = (arg(1, 256) << 20, arg(2, 20).max(1));
