@@ -230,15 +230,18 @@ pub fn apply(file: &mut syn::File, model: &Model, header: &Header) -> Result<Vec
     Ok(plants)
 }
 
+/// The first item of `file` that `pick` accepts; `Err(missing)` if none.
+fn find<'a, T>(file: &'a mut syn::File, missing: String, pick: impl FnMut(&'a mut Item) -> Option<&'a mut T>) -> Result<&'a mut T, String> {
+    file.items.iter_mut().find_map(pick).ok_or(missing)
+}
+
 /// The struct (or newtype) `name`.
 fn structure<'a>(file: &'a mut syn::File, name: &str) -> Result<&'a mut ItemStruct, String> {
-    file.items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Struct(s) if s.ident == name => Some(s),
-            _ => None,
-        })
-        .ok_or(format!("struct {name} not found"))
+    find(
+        file,
+        format!("struct {name} not found"),
+        |item| if let Item::Struct(s) = item { Some(s).filter(|s| s.ident == name) } else { None },
+    )
 }
 
 fn member_of<'a>(file: &'a mut syn::File, record: &str, member: &str) -> Result<&'a mut syn::Field, String> {
@@ -250,23 +253,15 @@ fn member_of<'a>(file: &'a mut syn::File, record: &str, member: &str) -> Result<
 }
 
 fn alias_of<'a>(file: &'a mut syn::File, name: &str) -> Result<&'a mut syn::ItemType, String> {
-    file.items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Type(t) if t.ident == name => Some(t),
-            _ => None,
-        })
-        .ok_or(format!("type {name} not found"))
+    find(file, format!("type {name} not found"), |item| if let Item::Type(t) = item { Some(t).filter(|t| t.ident == name) } else { None })
 }
 
 fn constant<'a>(file: &'a mut syn::File, name: &str) -> Result<&'a mut syn::ItemConst, String> {
-    file.items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Const(c) if c.ident == name => Some(c),
-            _ => None,
-        })
-        .ok_or(format!("constant {name} not found"))
+    find(
+        file,
+        format!("constant {name} not found"),
+        |item| if let Item::Const(c) = item { Some(c).filter(|c| c.ident == name) } else { None },
+    )
 }
 
 /// `pub use self::TARGET as NAME;`
