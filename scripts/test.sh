@@ -5,7 +5,7 @@
 # its own target directory. The GPU tests report themselves as ignored where there is no GPU.
 #
 #   scripts/test.sh            every release, then per-thread streams and dynamic loading
-#   scripts/test.sh 13.0       one release (11.8, 12.9, 13.0, 13.5)
+#   scripts/test.sh 13.0       one release (11.8, 12.9, 13.0, 13.5; any other is refused)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
@@ -16,7 +16,8 @@ if [ -n "$DRIVER_LIB_DIR" ]; then
 fi
 unset LIBCUDA_SYS_LIB_DIR CUDA_PATH CUDA_HOME CUDA_ROOT CUDA_TOOLKIT_ROOT_DIR
 
-headers_of() { local v="CUDA_HEADERS_${1/./_}"; echo "${!v}"; }
+# The headers folder scripts/deps.sh set for a release (13.0 -> $CUDA_HEADERS_13_0); empty if none.
+headers_of() { [[ $1 =~ ^[0-9]+\.[0-9]+$ ]] || return 0; local v="CUDA_HEADERS_${1/./_}"; echo "${!v:-}"; }
 
 # cargo test for one header release; extra arguments go to cargo.
 suite() {
@@ -47,6 +48,13 @@ discovery() {
 }
 
 releases=("${@:-13.0 12.9 11.8 13.5}")
+for release in ${releases[*]}; do
+  if [ -z "$(headers_of "$release")" ]; then
+    known=$(for wheel in "${CUDA_WHEELS[@]}"; do w=${wheel%% *}; printf ' %s' "${w/_/.}"; done)
+    echo "scripts/test.sh: no CUDA $release headers: scripts/deps.sh pins headers for$known" >&2
+    exit 2
+  fi
+done
 for release in ${releases[*]}; do
   suite "$release"
 done
