@@ -81,6 +81,11 @@ impl Machine {
         path
     }
 
+    /// `paths` relative to the root, for comparing with layouts.
+    fn relative(&self, paths: &[PathBuf]) -> Vec<String> {
+        paths.iter().map(|p| p.strip_prefix(&self.root).unwrap_or(p).display().to_string()).collect()
+    }
+
     fn set(&mut self, name: &'static str, value: impl AsRef<Path>) {
         self.vars.retain(|(n, _)| *n != name);
         self.vars.push((name, value.as_ref().display().to_string()));
@@ -187,7 +192,7 @@ fn debian_libclang1_is_present() {
     m.debian_libclang1();
     let answer = m.find();
     assert_eq!(answer.status, 0, "{answer:#?}");
-    let found: Vec<_> = answer.found.iter().map(|f| f.strip_prefix(&m.root).unwrap().to_str().unwrap()).collect();
+    let found = m.relative(&answer.found);
     // /usr/lib*/*/* comes before /usr/lib*/*: llvm-14/lib first, then the multiarch folder.
     assert_eq!(
         found,
@@ -266,7 +271,7 @@ fn default_folder_patterns_are_searched_in_order() {
         m.library(rel);
     }
     let answer = m.find();
-    let found: Vec<_> = answer.found.iter().map(|f| f.strip_prefix(&m.root).unwrap().to_str().unwrap()).collect();
+    let found = m.relative(&answer.found);
     assert_eq!(found, order);
 }
 
@@ -282,7 +287,7 @@ fn llvm_config_then_ld_library_path_then_library_path_come_first() {
     m.set("LIBRARY_PATH", gcc.parent().unwrap());
     let answer = m.find();
     assert_eq!(answer.found[..4], [prefix, ld, gcc, default]);
-    let searched: Vec<_> = answer.searched.iter().take(6).map(|f| f.strip_prefix(&m.root).unwrap().to_str().unwrap()).collect();
+    let searched = m.relative(&answer.searched[..6]);
     assert_eq!(searched, ["opt/llvm-20/bin", "opt/llvm-20/lib", "opt/llvm-20/lib64", "nothing-here", "elsewhere/ld", "elsewhere/gcc"]);
 }
 
