@@ -20,12 +20,16 @@ if ! rustup run "$msrv" rustc --version >/dev/null 2>&1; then
   rustup toolchain install "$msrv" --profile minimal
 fi
 
+# The scratch copy lies outside this workspace (and its .cargo/config.toml). Its files get new
+# times (tar -m), so that the crate and its build script are built again: the build script
+# reaches wrapper.h by the path it was compiled in (build/generate.rs).
 target=$PWD/target/msrv
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+scratch=${TMPDIR:-/tmp}/libcuda-sys-msrv-$(printf %s "$PWD" | cksum | cut -d' ' -f1)
 CARGO_TARGET_DIR=$target cargo package -q -p libcuda-sys --no-verify --allow-dirty
 crate=$(ls -t "$target"/package/libcuda-sys-*.crate | head -n1)
-tar -xzf "$crate" -C "$scratch"
+rm -rf "$scratch"; mkdir -p "$scratch"
+trap 'rm -rf "$scratch"' EXIT
+tar -xzmf "$crate" -C "$scratch"
 cd "$scratch"/libcuda-sys-*/
 
 echo "=== msrv: $(rustup run "$msrv" rustc --version), lockfile resolved for rust-version $msrv"
