@@ -65,7 +65,7 @@ fn main() {
         LOG_SIZE as *mut c_void,
         error_log.as_mut_ptr().cast(),
         LOG_SIZE as *mut c_void,
-        1 as *mut c_void,
+        ptr::without_provenance_mut(1), // CU_JIT_LOG_VERBOSE: an integer in a pointer-sized slot
     ];
     let mut state: CUlinkState = ptr::null_mut();
     check!(cuLinkCreate(options.len() as c_uint, options.as_mut_ptr(), values.as_mut_ptr(), &mut state));
