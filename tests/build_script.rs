@@ -1,6 +1,9 @@
 //! The unit tests of the build script's pure parts (the preprocessor probe's parsers and the
 //! documentation mending), which Cargo does not run for a build script itself.
 #[allow(dead_code)]
+#[path = "../build/conventions.rs"]
+mod conventions;
+#[allow(dead_code)]
 #[path = "../build/docs.rs"]
 mod docs;
 #[allow(dead_code)]

@@ -207,15 +207,17 @@ fn aliases(model: &Model, c: &CNames, plan: &mut Plan) {
     for (name, target) in &model.aliases {
         let class = model.class(target);
         let complete = !matches!(&class, Class::Record(r) if model.record(r).is_some_and(|r| r.opaque));
+        // A typedef, or a struct tag C puts in file scope (`struct CUstreamMemOpWaitValueParams_st`).
+        let c_name = c.name(name).unwrap_or(name);
         if complete {
-            plan.check("size", name, CValue::Int(format!("sizeof({name})")), format!("::core::mem::size_of::<b::{name}>() as i128"));
-            plan.check("align", name, CValue::Int(format!("_Alignof({name})")), format!("::core::mem::align_of::<b::{name}>() as i128"));
+            plan.check("size", name, CValue::Int(format!("sizeof({c_name})")), format!("::core::mem::size_of::<b::{name}>() as i128"));
+            plan.check("align", name, CValue::Int(format!("_Alignof({c_name})")), format!("::core::mem::align_of::<b::{name}>() as i128"));
         }
         if let Some(prim) = arithmetic(model, &class) {
-            plan.check("signed", name, signed_c(name), signed_rust(&prim));
+            plan.check("signed", name, signed_c(c_name), signed_rust(&prim));
         }
         let c_type = c.decl(model, target, "");
-        plan.check("typedef", name, CValue::Int(format!("__builtin_types_compatible_p({name}, {c_type})")), "1".to_string());
+        plan.check("typedef", name, CValue::Int(format!("__builtin_types_compatible_p({c_name}, {c_type})")), "1".to_string());
     }
 }
 
@@ -378,6 +380,12 @@ impl CNames {
             // The tag as C declares it, whatever Rust made of the record.
             if let Some(&tag @ ("struct" | "union")) = header.tags.get(&record.name) {
                 names.insert(record.name.clone(), format!("{tag} {}", record.name));
+            }
+        }
+        // Aliases under a struct or union tag: C names the type by the tag.
+        for (alias, _) in &model.aliases {
+            if let Some(kind @ (&"struct" | &"union")) = header.tags.get(alias) {
+                names.entry(alias.clone()).or_insert(format!("{kind} {alias}"));
             }
         }
         for name in model.newtypes.keys() {
