@@ -65,19 +65,20 @@ fn run() -> Result<(), String> {
 
     // 5. The same for the module `per_thread`, against C with CUDA_API_PER_THREAD_DEFAULT_STREAM.
     let per_thread_header = per_thread_check(&file, &inputs, &release)?;
+    let default_declared = header.declared;
 
-    // 6. The same check over a copy with planted errors: `b` is that copy, in link mode.
-    let mut file = syn::parse_file(&text).map_err(|e| format!("cannot parse {}: {e}", inputs.bindings.display()))?;
-    modes::configure(&mut file, false)?;
+    // 6. The same check over a copy with planted errors: `b` is that copy, in link mode, of what
+    //    `per_thread` names (so that a name of cuda.h's own inline function is planted too).
+    let (mut file, header) = planted_copy(&text, per_thread_header)?;
     let model = model::Model::new(&file);
     let plants = plant::apply(&mut file, &model, &header)?;
     header::write(&inputs.out_dir.join("planted/bindings.rs"), &quote::ToTokens::to_token_stream(&file).to_string())?;
     let planted_model = model::Model::new(&file);
     let planted_plan = generate::plan(&planted_model, &header, false);
-    let planted_findings = compile::c_side(&planted_plan, "planted", &inputs, false)?;
+    let planted_findings = compile::c_side(&planted_plan, "planted", &inputs, true)?;
     let module = "#[allow(warnings, clippy::all, non_camel_case_types, non_snake_case, non_upper_case_globals)]\n\
                   pub mod b { include!(concat!(env!(\"OUT_DIR\"), \"/planted/bindings.rs\")); }";
-    let mut rust = generate::rust_source(&planted_plan, "planted", module, &release, false, &planted_findings);
+    let mut rust = generate::rust_source(&planted_plan, "planted", module, &release, true, &planted_findings);
     rust.push_str("pub static PLANTS: &[::libcuda_sys_systest::Plant] = &[\n");
     for p in &plants {
         let _ = writeln!(
@@ -90,9 +91,17 @@ fn run() -> Result<(), String> {
     header::write(&inputs.out_dir.join("planted/checks.rs"), &rust)?;
 
     // 7. The library the test binaries load: every function either mapping declares.
-    let mut declared = header.declared.clone();
-    declared.extend(per_thread_header.declared.into_iter().filter(|f| !header.declared.contains(f)));
+    let mut declared = default_declared;
+    declared.extend(header.declared.iter().filter(|f| !declared.contains(f)).cloned().collect::<Vec<_>>());
     stub::libcuda(&declared, &inputs.out_dir)
+}
+
+/// The tree of the planted copy, and the header it is checked against: what
+/// `libcuda_sys::per_thread` names in link mode, against C with `CUDA_API_PER_THREAD_DEFAULT_STREAM`.
+fn planted_copy(text: &str, per_thread_header: header::Header) -> Result<(syn::File, header::Header), String> {
+    let mut file = syn::parse_file(text).map_err(|e| format!("cannot parse the bindings: {e}"))?;
+    modes::configure(&mut file, false)?;
+    Ok((modes::per_thread_view(&file)?, per_thread_header))
 }
 
 /// The check of `libcuda_sys::per_thread` (`b`): what its names resolve to, against what C
