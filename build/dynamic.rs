@@ -80,9 +80,7 @@ pub fn wrapper(f: &ForeignItemFn, symbol: &str, export: Option<&str>) -> Result<
             "returns zero (or null) when the driver library lacks it or none loads",
         ),
     };
-    let doc = format!(
-        "\n\n*dynamic-loading*: calls the driver's `{symbol}`, looked up on the first call; {note} (see [`dynamic`](crate::dynamic))."
-    );
+    let doc = format!("\n\n*dynamic-loading*: calls the driver's `{symbol}`, looked up on the first call; {note} (see [`dynamic`]).");
     let symbol = syn::LitByteStr::new(format!("{symbol}\0").as_bytes(), Span::call_site());
     // An exported function is always emitted; `#[inline]` would be ignored.
     let linkage = match export {
