@@ -28,6 +28,8 @@ mod link;
 mod per_thread;
 #[path = "build/probe.rs"]
 mod probe;
+#[path = "build/provenance.rs"]
+mod provenance;
 
 use fail::{Context, Error};
 use std::fs;

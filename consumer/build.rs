@@ -63,4 +63,8 @@ fn main() {
         println!("cargo:rustc-cfg=ctx_create_takes_params");
     }
     println!("cargo:rustc-env=CONSUMER_CUDA_VERSION={version}");
+    // For its tests: the generated bindings, the header they say they came from, the target.
+    println!("cargo:rustc-env=CONSUMER_BINDINGS={}", dep("DEP_CUDA_BINDINGS"));
+    println!("cargo:rustc-env=CONSUMER_CUDA_H={}", include.join("cuda.h").display());
+    println!("cargo:rustc-env=CONSUMER_TARGET={}", env::var("TARGET").unwrap_or_default());
 }
