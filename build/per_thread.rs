@@ -86,7 +86,7 @@ pub fn module(
         // The docs are the root function's; they are not repeated here.
         decl.attrs.retain(|a| !a.path().is_ident("link_name") && !a.path().is_ident("doc"));
         let note = format!(
-            "The per-thread default stream form of [`{0}`](crate::{0}): the symbol `{symbol}`, which cuda.h declares \
+            " The per-thread default stream form of [`{0}`](crate::{0}): the symbol `{symbol}`, which cuda.h declares \
              with `{PER_THREAD_MACRO}` where it declares `{0}` without. The same parameters; see its documentation.",
             source.decl.sig.ident
         );
@@ -105,18 +105,18 @@ pub fn module(
     }
 
     let uses = renames.iter().map(|(name, symbol)| {
-        let doc = format!("`{name}` as C calls it with `{PER_THREAD_MACRO}`: the symbol `{symbol}`.");
+        let doc = format!(" `{name}` as C calls it with `{PER_THREAD_MACRO}`: the symbol `{symbol}`.");
         let (name, symbol) = (format_ident!("{name}"), format_ident!("{symbol}"));
         quote!(#[doc = #doc] #[doc(inline)] pub use self::#symbol as #name;)
     });
     let hidden_items = hidden.iter().map(|name| {
-        let doc = format!("`{name}` is not declared with `{PER_THREAD_MACRO}`: C code cannot call it, and this item keeps the glob import from offering the root's.");
+        let doc = format!(" `{name}` is not declared with `{PER_THREAD_MACRO}`: C code cannot call it, and this item keeps the glob import from offering the root's.");
         let name = format_ident!("{name}");
         quote!(#[doc = #doc] #[allow(dead_code, hidden_glob_reexports)] const #name: () = ();)
     });
     let module_name = format_ident!("{PER_THREAD_MODULE}");
     let doc = format!(
-        "The whole Driver API as C code sees it with `{PER_THREAD_MACRO}` defined: \
+        " The whole Driver API as C code sees it with `{PER_THREAD_MACRO}` defined: \
          with `use libcuda_sys::{PER_THREAD_MODULE} as cu`, `cu::cuMemcpyHtoD` is `cuMemcpyHtoD_v2_ptds`, \
          `cu::cuLaunchKernel` is `cuLaunchKernel_ptsz`: calls on the default stream (a null `CUstream`) \
          go to the calling thread's per-thread default stream instead of the legacy one.\n\n\
