@@ -2,6 +2,8 @@
 //! find cuda.h → ask the C preprocessor what it defines → generate the bindings → link libcuda →
 //! tell dependents. Each step lives in its own file under `build/`.
 
+#[path = "build/cross.rs"]
+mod cross;
 #[path = "build/discover.rs"]
 mod discover;
 #[path = "build/docs.rs"]

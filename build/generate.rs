@@ -80,6 +80,7 @@ fn bindgen_builder(include_dir: &Path, per_thread: bool) -> bindgen::Builder {
     let mut builder = bindgen::Builder::default()
         .header(concat!(env!("CARGO_MANIFEST_DIR"), "/wrapper.h"))
         .clang_arg(format!("-I{}", include_dir.display()))
+        .clang_args(crate::cross::clang_args())
         .allowlist_file(".*[/\\\\]cuda\\.h")
         .use_core()
         .ctypes_prefix("::core::ffi")

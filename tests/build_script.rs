@@ -1,8 +1,18 @@
-//! The unit tests of the build script's pure parts (the preprocessor probe's parsers and the
-//! documentation mending), which Cargo does not run for a build script itself.
+//! The unit tests of the build script's pure parts (the preprocessor probe's parsers, the
+//! documentation mending, the reading of a cross compiler's search list), which Cargo
+//! does not run for a build script itself.
+#[allow(dead_code)]
+#[path = "../build/cross.rs"]
+mod cross;
 #[allow(dead_code)]
 #[path = "../build/docs.rs"]
 mod docs;
+#[allow(dead_code)]
+#[path = "../build/env.rs"]
+mod env;
+#[allow(dead_code)]
+#[path = "../build/fail.rs"]
+mod fail;
 #[allow(dead_code)]
 #[path = "../build/probe.rs"]
 mod probe;
