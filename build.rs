@@ -16,6 +16,8 @@ mod env;
 mod fail;
 #[path = "build/generate.rs"]
 mod generate;
+#[path = "build/implib.rs"]
+mod implib;
 #[path = "build/inputs.rs"]
 mod inputs;
 #[path = "build/link.rs"]

@@ -1,6 +1,6 @@
 //! The unit tests of the build script's pure parts (the preprocessor probe's parsers, the
-//! documentation mending, the reading of a cross compiler's search list), which Cargo
-//! does not run for a build script itself.
+//! documentation mending, the reading of a cross compiler's search list, the Windows import
+//! library's definition file), which Cargo does not run for a build script itself.
 #[allow(dead_code)]
 #[path = "../build/cross.rs"]
 mod cross;
@@ -13,6 +13,9 @@ mod env;
 #[allow(dead_code)]
 #[path = "../build/fail.rs"]
 mod fail;
+#[allow(dead_code)]
+#[path = "../build/implib.rs"]
+mod implib;
 #[allow(dead_code)]
 #[path = "../build/probe.rs"]
 mod probe;
