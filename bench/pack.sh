@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Here (no GPU needed): builds the benchmark twice, in link mode and with dynamic-loading, against
+# Here (no GPU needed): builds the benchmarks twice, in link mode and with dynamic-loading, against
 # the headers named by LIBCUDA_SYS_INCLUDE_DIR (use the GPU machine's release: 13.0), and packs the
-# two binaries with the C twin, the PTX, run.sh and table.py into .bench/ (ignored by git).
+# binaries (calls, peer_copy) with the C twins, the PTX, the run scripts and the table scripts into
+# .bench/ (ignored by git).
 #   source scripts/deps.sh && LIBCUDA_SYS_INCLUDE_DIR=$CUDA_HEADERS_13_0 bash bench/pack.sh
 # then on the GPU machine, from a copy of the project root that holds .bench/: bash .bench/run.sh
+# (and, with two GPUs, bash .bench/peer.sh)
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 : "${LIBCUDA_SYS_INCLUDE_DIR:?set LIBCUDA_SYS_INCLUDE_DIR to the headers of the CUDA release of the GPU machine}"
@@ -17,5 +19,8 @@ rm -rf .bench
 mkdir -p .bench
 cp "$target/link/release/calls" .bench/calls-link
 cp "$target/dynamic/release/calls" .bench/calls-dynamic
+cp "$target/link/release/peer_copy" .bench/peer_copy-link
+cp "$target/dynamic/release/peer_copy" .bench/peer_copy-dynamic
 cp bench/calls.c bench/empty.ptx bench/run.sh bench/table.py .bench/
+cp bench/peer_copy.c bench/peer.sh bench/peer_table.py .bench/
 du -sh .bench

@@ -5,7 +5,7 @@
 # its own target directory. The GPU tests report themselves as ignored where there is no GPU.
 #
 #   scripts/test.sh            every release, then per-thread streams and dynamic loading
-#   scripts/test.sh 13.0       one release (11.8, 12.9, 13.0, 13.5)
+#   scripts/test.sh 13.0       one release (11.8, 12.9, 13.0, 13.5; any other is refused)
 #   scripts/test.sh --target aarch64-unknown-linux-gnu   the workspace for aarch64, under qemu-user
 #   scripts/test.sh --target x86_64-pc-windows-gnu       the workspace for Windows, under Wine
 set -euo pipefail
@@ -18,7 +18,8 @@ if [ -n "$DRIVER_LIB_DIR" ]; then
 fi
 unset LIBCUDA_SYS_LIB_DIR CUDA_PATH CUDA_HOME CUDA_ROOT CUDA_TOOLKIT_ROOT_DIR
 
-headers_of() { local v="CUDA_HEADERS_${1/./_}"; echo "${!v}"; }
+# The headers folder scripts/deps.sh set for a release (13.0 -> $CUDA_HEADERS_13_0); empty if none.
+headers_of() { [[ $1 =~ ^[0-9]+\.[0-9]+$ ]] || return 0; local v="CUDA_HEADERS_${1/./_}"; echo "${!v:-}"; }
 
 # cargo test for one header release; extra arguments go to cargo.
 suite() {
@@ -164,6 +165,13 @@ if [ "${1:-}" = --target ]; then
 fi
 
 releases=("${@:-13.0 12.9 11.8 13.5}")
+for release in ${releases[*]}; do
+  if [ -z "$(headers_of "$release")" ]; then
+    known=$(for wheel in "${CUDA_WHEELS[@]}"; do w=${wheel%% *}; printf ' %s' "${w/_/.}"; done)
+    echo "scripts/test.sh: no CUDA $release headers: scripts/deps.sh pins headers for$known" >&2
+    exit 2
+  fi
+done
 for release in ${releases[*]}; do
   suite "$release"
 done

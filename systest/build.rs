@@ -54,7 +54,7 @@ fn run() -> Result<(), String> {
     header::write(&inputs.out_dir.join("real/checks.rs"), &rust)?;
 
     // 5. The same check over a copy with planted errors: `b` is that copy.
-    let plants = plant::apply(&mut file, &model)?;
+    let plants = plant::apply(&mut file, &model, &header)?;
     header::write(&inputs.out_dir.join("planted/bindings.rs"), &quote::ToTokens::to_token_stream(&file).to_string())?;
     let planted_model = model::Model::new(&file);
     let planted_plan = generate::plan(&planted_model, &header, false);
@@ -64,8 +64,11 @@ fn run() -> Result<(), String> {
     let mut rust = generate::rust_source(&planted_plan, "planted", module, &release, inputs.per_thread, &planted_findings);
     rust.push_str("pub static PLANTS: &[::libcuda_sys_systest::Plant] = &[\n");
     for p in &plants {
-        let _ =
-            writeln!(rust, "::libcuda_sys_systest::Plant {{ what: {:?}, kinds: &{:?}, affected: &{:?} }},", p.what, p.kinds, p.affected);
+        let _ = writeln!(
+            rust,
+            "::libcuda_sys_systest::Plant {{ what: {:?}, kind: {:?}, item: {:?}, also: &{:?}, affected: &{:?} }},",
+            p.what, p.kind, p.item, p.also, p.affected
+        );
     }
     rust.push_str("];\n");
     header::write(&inputs.out_dir.join("planted/checks.rs"), &rust)?;

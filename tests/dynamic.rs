@@ -3,8 +3,9 @@
 //!
 //! Loading happens once per process, so what needs another driver path (none, or an absolute
 //! one) runs in a child: the test re-executes this binary with `LIBCUDA_SYS_DRIVER_PATH` set, the
-//! child variable below naming the case, and a filter that selects the one test in `child::`
-//! that checks it. Run directly, those child tests return at once.
+//! child variable below naming the case, and `--ignored --exact child::<case>`, which selects the
+//! one test in `child::` that checks it. Those tests are `#[ignore]`d, so that a normal run does
+//! not count them; run directly (`--include-ignored`), each starts its child as its parent does.
 #![cfg(feature = "dynamic-loading")]
 
 use core::ffi::{c_char, c_int, c_uint, c_void, CStr};
@@ -38,12 +39,12 @@ fn driver_version() -> c_int {
     version
 }
 
-/// Runs the test `child::<name>` of this binary in a new process with `LIBCUDA_SYS_DRIVER_PATH`
-/// set to `driver_path`; asserts that it ran, and passed.
+/// Runs the ignored test `child::<name>` of this binary in a new process with
+/// `LIBCUDA_SYS_DRIVER_PATH` set to `driver_path`; asserts that it ran, and passed.
 fn run_child(name: &str, driver_path: &Path) {
     let exe = std::env::current_exe().expect("the test binary's path");
     let out = Command::new(exe)
-        .args([&format!("child::{name}"), "--exact", "--nocapture", "--test-threads=1"])
+        .args([&format!("child::{name}"), "--ignored", "--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD, name)
         .env(dynamic::PATH_VARIABLE, driver_path)
         .output()
@@ -258,7 +259,8 @@ fn the_variable_names_the_library_to_open() {
     run_child("at_an_absolute_path", &path);
 }
 
-/// What the children check, each in a process of its own; run directly, they return at once.
+/// What the children check, each in a process of its own, where its parent test runs it. Run in
+/// any other process (`--include-ignored`), each runs its parent test instead.
 mod child {
     use super::*;
 
@@ -267,9 +269,10 @@ mod child {
     }
 
     #[test]
+    #[ignore = "run in a child process by without_a_driver_every_call_answers_no_device"]
     fn without_a_driver() {
         if !is("without_a_driver") {
-            return;
+            return without_a_driver_every_call_answers_no_device();
         }
         let tried = Path::new(NOWHERE);
         assert_eq!(unsafe { cuInit(0) }, CUDA_ERROR_NO_DEVICE);
@@ -297,9 +300,10 @@ mod child {
 
     #[cfg(target_os = "linux")]
     #[test]
+    #[ignore = "run in a child process by the_library_is_mapped_only_after_the_first_call"]
     fn mapped_after_the_first_call() {
         if !is("mapped_after_the_first_call") {
-            return;
+            return the_library_is_mapped_only_after_the_first_call();
         }
         // No NEEDED entry for libcuda (nor a dependency's): nothing mapped it at start.
         assert_eq!(mapped_libcuda(), None, "libcuda was mapped before any call");
@@ -311,9 +315,10 @@ mod child {
 
     #[cfg(target_os = "linux")]
     #[test]
+    #[ignore = "run in a child process by the_variable_names_the_library_to_open"]
     fn at_an_absolute_path() {
         if !is("at_an_absolute_path") {
-            return;
+            return the_variable_names_the_library_to_open();
         }
         let path = PathBuf::from(std::env::var_os(dynamic::PATH_VARIABLE).expect("set by the parent"));
         assert!(path.is_absolute());

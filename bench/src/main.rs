@@ -12,30 +12,17 @@
 //!
 //! Usage: `calls [HOST_CALLS [LAUNCHES [COPIES [REPS]]]]`.
 
+mod common;
+
+use common::{arg, check, VARIANT};
 use libcuda_sys::*;
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::process::exit;
 use std::ptr;
 use std::time::Instant;
 
-const VARIANT: &str = if cfg!(feature = "dynamic") { "rust-dynamic" } else { "rust-link" };
 const BATCH: usize = 1000;
 const PTX: &[u8] = concat!(include_str!("../empty.ptx"), "\0").as_bytes();
-
-fn check(r: CUresult, what: &str) {
-    if r != CUDA_SUCCESS {
-        let mut name: *const c_char = ptr::null();
-        let _ = unsafe { cuGetErrorName(r, &mut name) };
-        let name =
-            if name.is_null() { format!("CUresult {}", r.0) } else { unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned() };
-        eprintln!("{VARIANT}: {what} failed: {name}");
-        exit(1);
-    }
-}
-
-fn arg(i: usize, default: usize) -> usize {
-    std::env::args().nth(i).and_then(|a| a.parse().ok()).unwrap_or(default)
-}
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);

@@ -20,13 +20,19 @@ fn c_and_rust_call_the_same_cu_mem_alloc() {
     assert_eq!(unsafe { consumer_cu_mem_alloc() } as usize, cuMemAlloc as *const () as usize);
 }
 
+/// The gate the build script derived from DEP_CUDA_VERSION (`ctx_create_takes_params`, which
+/// picks the body of `create_context`) against what the C compiler says of the header's
+/// cuCtxCreate: a wrong version threshold fails here, whatever the release.
 #[test]
 fn the_version_gate_picks_the_headers_cu_ctx_create() {
-    // The gated wrapper must have the same type as the crate's documented cuCtxCreate allows;
-    // taking its address proves it compiled for this release.
-    let f: unsafe fn(&mut CUcontext, core::ffi::c_uint, CUdevice) -> CUresult = create_context;
-    assert!(f as usize != 0);
-    assert_eq!(cfg!(ctx_create_takes_params), CUDA_VERSION >= 13000);
+    let three_parameters = unsafe { consumer_cu_ctx_create_has_three_parameters() } != 0;
+    assert_eq!(
+        cfg!(ctx_create_takes_params),
+        !three_parameters,
+        "DEP_CUDA_VERSION {DEP_CUDA_VERSION} gated cuCtxCreate's CUctxCreateParams {}, but C's cuCtxCreate takes {} parameters",
+        if cfg!(ctx_create_takes_params) { "in" } else { "out" },
+        if three_parameters { 3 } else { 4 }
+    );
 }
 
 /// For every error code of the header that this driver knows, cuGetErrorName returns exactly the

@@ -1,24 +1,33 @@
 //! The CUDA programming guide's Driver API chapter, run on a GPU through the raw bindings:
 //! vectorAddDrv, contexts, modules and the JIT linker, kernel parameters, and interoperability
-//! with the runtime.
+//! with the runtime; past one GPU and one process: IPC handles and VMM shared with a child
+//! process, peer access between two GPUs, and NCCL.
 //!
 //! `cargo test --test gpu` runs them where a GPU is usable. Elsewhere (cuInit fails, or there is
 //! no device) every GPU test is reported as ignored, never as passed, after one line saying why;
 //! only the checks of the PTX fixtures, which need no GPU, run. Each GPU test runs on a thread of
-//! its own and creates and destroys its own context.
+//! its own and creates and destroys its own context. A test that needs more than it finds (two
+//! GPUs, NCCL) is reported as ignored at run time, with the reason; a test that needs a second
+//! process runs this binary again as `--child ROLE ARGS...`.
 
 #[macro_use]
 mod common;
 mod context;
 mod fixtures;
+mod ipc;
 mod module;
+mod multi;
+mod nccl;
 mod params;
+mod peer;
 mod runtime;
 mod vector_add;
+mod vmm;
 
 use libtest_mimic::{Arguments, Trial};
 
 fn main() {
+    multi::serve_child(&[ipc::CHILD, vmm::CHILD, nccl::CHILD]);
     let args = Arguments::from_args();
     let usable = common::usable_gpu();
     if let Err(why) = &usable {
@@ -27,8 +36,12 @@ fn main() {
     let tests = [vector_add::TESTS, context::TESTS, module::TESTS, params::TESTS, runtime::TESTS].concat();
     let gpu_trials =
         tests.into_iter().map(|(name, test)| Trial::test(name, move || common::on_own_thread(test)).with_ignored_flag(usable.is_err()));
+    let gated = [ipc::TESTS, vmm::TESTS, peer::TESTS, nccl::TESTS].concat();
+    let gated_trials = gated
+        .into_iter()
+        .map(|(name, test)| Trial::ignorable_test(name, move || multi::on_own_thread(test)).with_ignored_flag(usable.is_err()));
     // Checks that need no GPU run everywhere.
     let host_trials = fixtures::TESTS.iter().map(|&(name, test)| Trial::test(name, test));
-    let trials = gpu_trials.chain(host_trials).collect();
+    let trials = gpu_trials.chain(gated_trials).chain(host_trials).collect();
     libtest_mimic::run(&args, trials).exit();
 }
