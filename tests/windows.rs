@@ -7,7 +7,8 @@
 //!   `nvcuda.dll` (ignored where the system folder holds the driver's `nvcuda.dll`).
 //! - A planted `nvcuda.dll`, whose `DllMain` leaves a mark file, is loaded when
 //!   `LIBCUDA_SYS_DRIVER_PATH` names it (so the mark can appear), and is not loaded by default
-//!   from beside the program or from the current directory. scripts/test.sh builds it with mingw
+//!   from beside the program or from the current directory: the default comes from the system
+//!   folder only (see the `dynamic` module). scripts/test.sh builds it with mingw
 //!   and names it in `LIBCUDA_SYS_TEST_PLANTED_DLL`; without it these cases are ignored.
 //!
 //! On other targets this binary has no tests.
@@ -27,10 +28,6 @@ mod cases {
     const PLANTED: &str = "LIBCUDA_SYS_TEST_PLANTED_DLL";
     /// Where the planted DLL's `DllMain` writes its mark.
     const MARK: &str = "LIBCUDA_SYS_TEST_MARK";
-    /// Whether the default `nvcuda.dll` comes from the system folder only. Until it does, the
-    /// default is found in the DLL search order, which puts the program's folder first, and the
-    /// case that requires the plants to stay unloaded is reported as ignored.
-    const SYSTEM_FOLDER_ONLY: bool = false;
 
     /// The driver's `nvcuda.dll`, where NVIDIA's installer puts it.
     fn system_nvcuda() -> PathBuf {
@@ -182,16 +179,13 @@ mod cases {
         let trials = vec![
             Trial::test("without_the_driver_every_call_answers_no_device", without_the_driver).with_ignored_flag(system_nvcuda().exists()),
             Trial::test("the_variable_loads_a_planted_dll", the_variable_loads_a_planted_dll).with_ignored_flag(no_plant),
-            Trial::test("planted_dlls_are_not_loaded_by_default", planted_dlls_are_not_loaded_by_default)
-                .with_ignored_flag(no_plant || !SYSTEM_FOLDER_ONLY),
+            Trial::test("planted_dlls_are_not_loaded_by_default", planted_dlls_are_not_loaded_by_default).with_ignored_flag(no_plant),
         ];
         if system_nvcuda().exists() {
             eprintln!("windows: {} exists, so the case without the driver is ignored", system_nvcuda().display());
         }
         if no_plant {
             eprintln!("windows: {PLANTED} is unset (scripts/test.sh builds the planted DLL), so the planted-DLL cases are ignored");
-        } else if !SYSTEM_FOLDER_ONLY {
-            eprintln!("windows: the default nvcuda.dll is still found in the DLL search order, so the planted-DLL case is ignored");
         }
         libtest_mimic::run(&Arguments::from_args(), trials).exit();
     }
