@@ -60,6 +60,8 @@ aarch64_suite() {
   local t=aarch64-unknown-linux-gnu
   export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc
   export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu"
+  # qemu-user does not follow execve: tests that run themselves again do it through the runner.
+  export LIBCUDA_SYS_TEST_RUNNER=$CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER
   echo "=== $t under qemu-user: cargo test --workspace (headers: $CROSS_CUDA_ROOT; driver: arm64 libcuda.so.1 in $CROSS_DRIVER_LIB_DIR)"
   LD_LIBRARY_PATH=$CROSS_DRIVER_LIB_DIR CUDA_PATH=$CROSS_CUDA_ROOT CARGO_TARGET_DIR=target/cross cargo test --workspace --target $t
 }
