@@ -16,6 +16,9 @@ use std::path::Path;
 use std::path::PathBuf;
 use std::process::Command;
 
+#[path = "support/no_driver.rs"]
+mod no_driver;
+
 // The transform that makes the wrappers, with its own unit tests (build/dynamic.rs).
 #[allow(dead_code)]
 #[path = "../build/dynamic.rs"]
@@ -275,23 +278,8 @@ mod child {
             return without_a_driver_every_call_answers_no_device();
         }
         let tried = Path::new(NOWHERE);
-        assert_eq!(unsafe { cuInit(0) }, CUDA_ERROR_NO_DEVICE);
-        let mut version: c_int = -1;
-        assert_eq!(unsafe { cuDriverGetVersion(&mut version) }, CUDA_ERROR_NO_DEVICE);
-        assert_eq!(version, -1, "outputs are left untouched");
-        // A function this driver would lack answers the same: there is no driver at all.
-        let mut s: *const c_char = ptr::null();
-        assert_eq!(unsafe { cuGetErrorName(CUDA_SUCCESS, &mut s) }, CUDA_ERROR_NO_DEVICE);
-        assert!(s.is_null());
-        #[cfg(not(any(cuda_major = "11", cuda_major = "12")))]
-        assert_eq!(unsafe { cuCtxCreate(ptr::null_mut(), ptr::null_mut(), 0, 0) }, CUDA_ERROR_NO_DEVICE);
-        #[cfg(any(cuda_major = "11", cuda_major = "12"))]
-        assert_eq!(unsafe { cuCtxCreate(ptr::null_mut(), 0, 0) }, CUDA_ERROR_NO_DEVICE);
-        assert!(!dynamic::is_available("cuInit"));
-        assert_eq!(dynamic::address("cuInit"), None);
+        let why = no_driver::every_call_answers_no_device();
         assert_eq!(dynamic::library_path(), tried);
-        let why = dynamic::load_error().expect("load_error explains");
-        println!("load_error: {why}");
         assert!(why.contains(&tried.display().to_string()), "{why}");
         assert!(why.contains(dynamic::PATH_VARIABLE), "{why}");
         // Asked again, the same answers: the failure is remembered, not retried.
