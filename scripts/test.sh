@@ -153,13 +153,14 @@ windows_suite() {
     cargo test -p libcuda-sys --target $t --features dynamic-loading
 }
 
-cross_suite() {
+# One target, in a subshell: its variables (runners, LIBCUDA_SYS_TEST_RUNNER, Wine's) end with it.
+cross_suite() (
   source scripts/deps.sh --target "$1"
   case $1 in
     aarch64-unknown-linux-gnu) aarch64_suite ;;
     x86_64-pc-windows-gnu) windows_suite ;;
   esac
-}
+)
 
 if [ "${1:-}" = --target ]; then
   cross_suite "${2:?--target needs aarch64-unknown-linux-gnu or x86_64-pc-windows-gnu}"
