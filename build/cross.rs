@@ -17,31 +17,31 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 /// The arguments for bindgen's clang: none for a native build, else the target's.
-pub fn clang_args() -> Vec<String> {
+pub fn clang_args() -> Result<Vec<String>, crate::fail::Error> {
     let (host, target) = (crate::env::cargo("HOST"), crate::env::cargo("TARGET"));
     if host == target {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     if crate::env::var("BINDGEN_EXTRA_CLANG_ARGS").is_some() {
         println!("libcuda-sys: cross build for {target}: BINDGEN_EXTRA_CLANG_ARGS is set, so it alone tells clang about the target");
-        return Vec::new();
+        return Ok(Vec::new());
     }
     let compiler = cc::Build::new().cargo_metadata(false).get_compiler();
     let folders = match include_folders(&compiler) {
         Ok(folders) => folders,
-        Err(e) => crate::fail::die(
-            &format!("cannot ask the C compiler for {target} where its headers are"),
-            &format!(
+        Err(e) => return Err(crate::fail::Error::failed(
+            format!("cannot ask the C compiler for {target} where its headers are"),
+            format!(
                 "{e}\n\nbindgen (libclang) needs the target's system headers for a cross build. Install a C compiler \
                  for {target} (Debian: gcc-aarch64-linux-gnu, gcc-mingw-w64-x86-64), or name it with CC_{}, or give \
                  clang's arguments yourself in BINDGEN_EXTRA_CLANG_ARGS (e.g. --target={target} --sysroot=...).",
                 target.replace('-', "_")
             ),
-        ),
+        )),
     };
     let args = arguments(&target, &folders);
     println!("libcuda-sys: cross build for {target}: clang gets the include folders of {}: {}", compiler.path().display(), args.join(" "));
-    args
+    Ok(args)
 }
 
 /// `--target`, `-nostdinc` and `-isystem` for each folder, in the compiler's order.

@@ -4,7 +4,8 @@
 # library from Debian non-free), then every supported header release is built and tested, each in
 # its own target directory. The GPU tests report themselves as ignored where there is no GPU.
 #
-#   scripts/test.sh            every release, then per-thread streams and dynamic loading
+#   scripts/test.sh            every release, then dynamic loading (both stream mappings are checked
+#                              in every suite: the crate root and libcuda_sys::per_thread)
 #   scripts/test.sh 13.0       one release (11.8, 12.9, 13.0, 13.5; any other is refused)
 #   scripts/test.sh --target aarch64-unknown-linux-gnu   the workspace for aarch64, under qemu-user
 #   scripts/test.sh --target x86_64-pc-windows-gnu       the workspace for Windows, under Wine
@@ -27,6 +28,28 @@ suite() {
   echo "=== CUDA $release headers: cargo test --workspace $*"
   LIBCUDA_SYS_INCLUDE_DIR=$(headers_of "$release") CARGO_TARGET_DIR="target/cuda-$release" \
     cargo test --workspace "$@"
+}
+
+# The out dir of libcuda-sys's build script for a release; extra arguments go to cargo build.
+out_dir_of() {
+  local release=$1; shift
+  LIBCUDA_SYS_INCLUDE_DIR=$(headers_of "$release") CARGO_TARGET_DIR="target/cuda-$release" \
+    cargo build -q -p libcuda-sys --message-format=json "$@" |
+    python3 -c 'import json, sys
+for m in map(json.loads, sys.stdin):
+    if m.get("reason") == "build-script-executed" and "#libcuda-sys@" in m["package_id"]:
+        print(m["out_dir"])'
+}
+
+# The generated bindings depend on the header and the target only: a build with dynamic-loading
+# generates, byte for byte, the file a build without it generates.
+same_bindings() {
+  local release=$1 link dynamic
+  link=$(out_dir_of "$release")/bindings.rs
+  dynamic=$(out_dir_of "$release" --features dynamic-loading)/bindings.rs
+  [ "$link" != "$dynamic" ] || { echo "bindings $release: one build script run for both modes ($link)"; exit 1; }
+  cmp "$link" "$dynamic" || { echo "bindings $release: $link and $dynamic differ"; exit 1; }
+  echo "bindings $release: the same $(wc -c <"$link") bytes with and without dynamic-loading ($(sed -n '2,5s|^// ||p' "$link" | paste -sd ';' | sed 's/;/; /g'))"
 }
 
 # Discovery end to end: the real build with CUDA_HOME at an unpacked wheel root, then with no
@@ -179,9 +202,10 @@ for release in ${releases[*]}; do
   suite "$release"
 done
 if [ $# -eq 0 ]; then
-  suite 13.0 --features libcuda-sys/per-thread-default-stream
   suite 13.0 --features libcuda-sys/dynamic-loading
-  suite 12.9 --features libcuda-sys/dynamic-loading,libcuda-sys/per-thread-default-stream
+  suite 12.9 --features libcuda-sys/dynamic-loading
+  same_bindings 13.0
+  same_bindings 12.9
   discovery
   cross_suite aarch64-unknown-linux-gnu
   cross_suite x86_64-pc-windows-gnu

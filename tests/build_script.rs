@@ -1,6 +1,10 @@
 //! The unit tests of the build script's pure parts (the preprocessor probe's parsers, the
-//! documentation mending, the reading of a cross compiler's search list, the Windows import
-//! library's definition file), which Cargo does not run for a build script itself.
+//! documentation mending, the generated file's first lines, the reading of a cross compiler's
+//! search list, the Windows import library's definition file), which Cargo does not run for a
+//! build script itself.
+#[allow(dead_code)]
+#[path = "../build/conventions.rs"]
+mod conventions;
 #[allow(dead_code)]
 #[path = "../build/cross.rs"]
 mod cross;
@@ -19,3 +23,5 @@ mod implib;
 #[allow(dead_code)]
 #[path = "../build/probe.rs"]
 mod probe;
+#[path = "../build/provenance.rs"]
+mod provenance;

@@ -19,11 +19,6 @@ use std::process::Command;
 #[path = "support/no_driver.rs"]
 mod no_driver;
 
-// The transform that makes the wrappers, with its own unit tests (build/dynamic.rs).
-#[allow(dead_code)]
-#[path = "../build/dynamic.rs"]
-mod transform;
-
 /// Names the case a child process checks.
 const CHILD: &str = "LIBCUDA_SYS_DYNAMIC_TEST_CHILD";
 
@@ -96,17 +91,16 @@ fn documented_names_map_to_the_symbols_link_mode_binds() {
     let expected = if cfg!(cuda_major = "11") || cfg!(cuda_major = "12") { "cuCtxCreate_v2" } else { "cuCtxCreate_v4" };
     assert_eq!(dynamic::symbol("cuCtxCreate"), expected);
     assert_eq!(dynamic::symbol("cuMemAlloc"), "cuMemAlloc_v2");
-    let htod = if cfg!(feature = "per-thread-default-stream") { "cuMemcpyHtoD_v2_ptds" } else { "cuMemcpyHtoD_v2" };
-    assert_eq!(dynamic::symbol("cuMemcpyHtoD"), htod);
-    let launch = if cfg!(feature = "per-thread-default-stream") { "cuLaunchKernel_ptsz" } else { "cuLaunchKernel" };
-    assert_eq!(dynamic::symbol("cuLaunchKernel"), launch);
+    // The crate root's mapping: C's without CUDA_API_PER_THREAD_DEFAULT_STREAM.
+    assert_eq!(dynamic::symbol("cuMemcpyHtoD"), "cuMemcpyHtoD_v2");
+    assert_eq!(dynamic::symbol("cuLaunchKernel"), "cuLaunchKernel");
     assert_eq!(dynamic::symbol("cuInit"), "cuInit");
-    // One item: the documented name is a re-export of the versioned wrapper.
+    // One item: the documented name is a re-export of the versioned wrapper, in both mappings.
     assert_eq!(cuMemAlloc as *const () as usize, cuMemAlloc_v2 as *const () as usize);
-    #[cfg(not(feature = "per-thread-default-stream"))]
     assert_eq!(cuMemcpyHtoD as *const () as usize, cuMemcpyHtoD_v2 as *const () as usize);
-    #[cfg(feature = "per-thread-default-stream")]
-    assert_eq!(cuMemcpyHtoD as *const () as usize, cuMemcpyHtoD_v2_ptds as *const () as usize);
+    assert_eq!(per_thread::cuMemcpyHtoD as *const () as usize, per_thread::cuMemcpyHtoD_v2_ptds as *const () as usize);
+    assert_ne!(per_thread::cuMemcpyHtoD as *const () as usize, cuMemcpyHtoD as *const () as usize);
+    assert_eq!(per_thread::cuInit as *const () as usize, cuInit as *const () as usize);
 }
 
 #[test]
@@ -133,21 +127,37 @@ fn is_available_knows_symbols_and_documented_names() {
     assert_eq!(dynamic::address("cuInit").map(|a| a.as_ptr()), Some(p));
 }
 
-/// `cuGetProcAddress` with no stream flag hands out the variant of the crate's stream mode: with
-/// per-thread-default-stream, cuda.h's static inline wrapper adds the per-thread flag (the build
-/// compiles it and lets it reach the driver through the lazily resolved symbol), so the driver
-/// answers cuLaunchKernel_ptsz — the very function `cuLaunchKernel` resolves to in this mode.
-#[cfg(not(cuda_major = "11"))]
+/// `cuGetProcAddress` with no stream flag hands out the variant of each mapping's stream mode: at
+/// the crate root the legacy-stream `cuLaunchKernel`; in `per_thread`, cuda.h's static inline
+/// wrapper (compiled by the build) adds the per-thread flag and reaches the driver through the
+/// lazily resolved `cuGetProcAddress_v2`, and the driver answers `cuLaunchKernel_ptsz` — the
+/// symbol `per_thread::cuLaunchKernel` resolves.
+/// (11.8: `cuGetProcAddress` is the first version, without a status; its inline per-thread
+/// wrapper `cuGetProcAddress_ptsz` reaches it under its hidden name.)
 #[test]
 #[cfg_attr(windows, ignore = "needs NVIDIA's driver (nvcuda.dll); CI runs the Windows tests under Wine, which has none")]
-fn cu_get_proc_address_follows_the_stream_mode() {
-    let mut p: *mut c_void = ptr::null_mut();
-    let mut status = CUdriverProcAddressQueryResult(u32::MAX);
-    let r = unsafe { cuGetProcAddress(c"cuLaunchKernel".as_ptr(), &mut p, driver_version(), 0, &mut status) };
-    assert_eq!((r, status), (CUDA_SUCCESS, CU_GET_PROC_ADDRESS_SUCCESS));
-    let expected = if cfg!(feature = "per-thread-default-stream") { "cuLaunchKernel_ptsz" } else { "cuLaunchKernel" };
-    assert_eq!(dynamic::symbol("cuLaunchKernel"), expected);
-    assert_eq!(dynamic::address("cuLaunchKernel").map(|a| a.as_ptr()), Some(p));
+fn cu_get_proc_address_follows_each_mapping() {
+    #[cfg(not(cuda_major = "11"))]
+    type GetProcAddress =
+        unsafe extern "C" fn(*const c_char, *mut *mut c_void, c_int, cuuint64_t, *mut CUdriverProcAddressQueryResult) -> CUresult;
+    #[cfg(cuda_major = "11")]
+    type GetProcAddress = unsafe extern "C" fn(*const c_char, *mut *mut c_void, c_int, cuuint64_t) -> CUresult;
+    #[cfg(not(cuda_major = "11"))]
+    let look_up = |get: GetProcAddress| {
+        let mut p: *mut c_void = ptr::null_mut();
+        let mut status = CUdriverProcAddressQueryResult(u32::MAX);
+        let r = unsafe { get(c"cuLaunchKernel".as_ptr(), &mut p, driver_version(), 0, &mut status) };
+        assert_eq!((r, status), (CUDA_SUCCESS, CU_GET_PROC_ADDRESS_SUCCESS));
+        p
+    };
+    #[cfg(cuda_major = "11")]
+    let look_up = |get: GetProcAddress| {
+        let mut p: *mut c_void = ptr::null_mut();
+        assert_eq!(unsafe { get(c"cuLaunchKernel".as_ptr(), &mut p, driver_version(), 0) }, CUDA_SUCCESS);
+        p
+    };
+    assert_eq!(Some(look_up(cuGetProcAddress)), dynamic::address("cuLaunchKernel").map(|a| a.as_ptr()));
+    assert_eq!(Some(look_up(per_thread::cuGetProcAddress)), dynamic::address("cuLaunchKernel_ptsz").map(|a| a.as_ptr()));
 }
 
 /// cuCtxCreate is cuCtxCreate_v4 with 13.x headers, which the 535 driver does not export: the

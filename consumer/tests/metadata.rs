@@ -5,6 +5,24 @@ use core::ffi::{c_char, CStr};
 use libcuda_sys::*;
 use libcuda_sys_consumer::*;
 
+// How the generated file records what it was made from (libcuda-sys's build/provenance.rs).
+#[allow(dead_code)]
+#[path = "../../build/provenance.rs"]
+mod provenance;
+
+/// DEP_CUDA_BINDINGS names a file that says it was made from the very header of DEP_CUDA_INCLUDE,
+/// of this CUDA_VERSION, for this target.
+#[test]
+fn the_bindings_say_what_they_were_made_from() {
+    let bindings = std::fs::read_to_string(env!("CONSUMER_BINDINGS")).expect("DEP_CUDA_BINDINGS names a readable file");
+    let made_from = provenance::Provenance::read(&bindings).expect("the generated file's first lines");
+    let header = std::fs::read(env!("CONSUMER_CUDA_H")).expect("cuda.h in DEP_CUDA_INCLUDE");
+    assert_eq!(made_from.cuda_h_hash, provenance::fnv1a64(&header), "the hash of {}", env!("CONSUMER_CUDA_H"));
+    assert_eq!(made_from.cuda_version, CUDA_VERSION);
+    assert_eq!(made_from.target, env!("CONSUMER_TARGET"));
+    assert!(!made_from.crate_version.is_empty());
+}
+
 #[test]
 fn dependent_sees_the_header_the_bindings_came_from() {
     let from_c = unsafe { consumer_cuda_version() } as u32;

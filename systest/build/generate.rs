@@ -24,6 +24,7 @@
 //! tag (`struct CUDA_MEMCPY2D_st`, `enum cudaError_enum`), aliases by their typedef name, and
 //! records C cannot name (members of anonymous type) through `__typeof__` of the member.
 
+use crate::conventions::c_primitive;
 use crate::header::Header;
 use crate::model::{option_fn, path_name, Class, FieldKind, Model, Record};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -207,15 +208,17 @@ fn aliases(model: &Model, c: &CNames, plan: &mut Plan) {
     for (name, target) in &model.aliases {
         let class = model.class(target);
         let complete = !matches!(&class, Class::Record(r) if model.record(r).is_some_and(|r| r.opaque));
+        // A typedef, or a struct tag C puts in file scope (`struct CUstreamMemOpWaitValueParams_st`).
+        let c_name = c.name(name).unwrap_or(name);
         if complete {
-            plan.check("size", name, CValue::Int(format!("sizeof({name})")), format!("::core::mem::size_of::<b::{name}>() as i128"));
-            plan.check("align", name, CValue::Int(format!("_Alignof({name})")), format!("::core::mem::align_of::<b::{name}>() as i128"));
+            plan.check("size", name, CValue::Int(format!("sizeof({c_name})")), format!("::core::mem::size_of::<b::{name}>() as i128"));
+            plan.check("align", name, CValue::Int(format!("_Alignof({c_name})")), format!("::core::mem::align_of::<b::{name}>() as i128"));
         }
         if let Some(prim) = arithmetic(model, &class) {
-            plan.check("signed", name, signed_c(name), signed_rust(&prim));
+            plan.check("signed", name, signed_c(c_name), signed_rust(&prim));
         }
         let c_type = c.decl(model, target, "");
-        plan.check("typedef", name, CValue::Int(format!("__builtin_types_compatible_p({name}, {c_type})")), "1".to_string());
+        plan.check("typedef", name, CValue::Int(format!("__builtin_types_compatible_p({c_name}, {c_type})")), "1".to_string());
     }
 }
 
@@ -380,6 +383,12 @@ impl CNames {
                 names.insert(record.name.clone(), format!("{tag} {}", record.name));
             }
         }
+        // Aliases under a struct or union tag: C names the type by the tag.
+        for (alias, _) in &model.aliases {
+            if let Some(kind @ (&"struct" | &"union")) = header.tags.get(alias) {
+                names.entry(alias.clone()).or_insert(format!("{kind} {alias}"));
+            }
+        }
         for name in model.newtypes.keys() {
             if header.tags.get(name) == Some(&"enum") {
                 names.insert(name.clone(), format!("enum {name}"));
@@ -507,37 +516,6 @@ impl CNames {
             None => name,
         }
     }
-}
-
-fn c_primitive(rust: &str) -> Option<&'static str> {
-    Some(match rust {
-        "c_char" => "char",
-        "c_schar" => "signed char",
-        "c_uchar" => "unsigned char",
-        "c_short" => "short",
-        "c_ushort" => "unsigned short",
-        "c_int" => "int",
-        "c_uint" => "unsigned int",
-        "c_long" => "long",
-        "c_ulong" => "unsigned long",
-        "c_longlong" => "long long",
-        "c_ulonglong" => "unsigned long long",
-        "c_float" | "f32" => "float",
-        "c_double" | "f64" => "double",
-        "c_void" => "void",
-        "u8" => "uint8_t",
-        "i8" => "int8_t",
-        "u16" => "uint16_t",
-        "i16" => "int16_t",
-        "u32" => "uint32_t",
-        "i32" => "int32_t",
-        "u64" => "uint64_t",
-        "i64" => "int64_t",
-        "usize" => "size_t",
-        "isize" => "ptrdiff_t",
-        "bool" => "_Bool",
-        _ => return None,
-    })
 }
 
 /// The C file: every check as one line, so that a diagnostic's line number says which check the

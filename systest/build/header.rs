@@ -47,20 +47,20 @@ impl Header {
     }
 }
 
-/// The C compiler, configured as the bindings were generated: cuda.h's directory, and the
-/// per-thread define when the crate's feature is on.
+/// The C compiler, configured as the bindings were generated: cuda.h's directory, and for the
+/// `per_thread` module the per-thread define.
 pub fn c_build(include_dir: &Path, per_thread: bool) -> cc::Build {
     let mut build = cc::Build::new();
     // `warnings(false)` would pass `-w`, which silences the very diagnostics the check relies on.
     build.include(include_dir).cargo_metadata(false).extra_warnings(false);
     if per_thread {
-        build.define("CUDA_API_PER_THREAD_DEFAULT_STREAM", None);
+        build.define(crate::conventions::PER_THREAD_MACRO, None);
     }
     build
 }
 
 pub fn read(include_dir: &Path, per_thread: bool, out_dir: &Path) -> Result<Header, String> {
-    let dir = out_dir.join("header");
+    let dir = out_dir.join(if per_thread { "header-per-thread" } else { "header" });
     let (declared, inline) = functions(include_dir, per_thread, &dir)?;
     let text = read_text(&include_dir.join("cuda.h"))?;
     let macros = function_like_names(&text);

@@ -40,10 +40,9 @@ impl Plant {
 
 /// Applies every plant to `file`; `model` is the model of the file before.
 pub fn apply(file: &mut syn::File, model: &Model, header: &Header) -> Result<Vec<Plant>, String> {
+    // The copy is the link-mode side of the generated file (`modes::configure`): its functions
+    // are `extern "C"` declarations, whatever the build's features.
     file.attrs.clear();
-    // With dynamic loading the functions are wrappers around the crate's private loader: the
-    // copy declares them as the link-time bindings do, `extern "C"`.
-    externs(file)?;
     // bindgen's layout asserts (`const _: () = { ["Size of X"][size_of::<X>() - 24usize]; ... };`)
     // would stop the copy's compile at the first plant; without them it is up to the check.
     file.items.retain(|item| !matches!(item, Item::Const(c) if c.ident == "_"));
@@ -290,28 +289,6 @@ fn use_rename_mut(tree: &mut UseTree) -> Option<&mut syn::UseRename> {
         },
         _ => None,
     }
-}
-
-/// Turns every Rust function of the file into an `extern "C"` declaration of the same signature.
-fn externs(file: &mut syn::File) -> Result<(), String> {
-    let mut declarations = String::new();
-    for item in &file.items {
-        if let Item::Fn(f) = item {
-            let (inputs, output) = (&f.sig.inputs, &f.sig.output);
-            declarations.push_str(&format!("pub fn {}({}) {};\n", f.sig.ident, quote::quote!(#inputs), quote::quote!(#output)));
-        }
-    }
-    if declarations.is_empty() {
-        return Ok(());
-    }
-    let block: Item = syn::parse_str(&format!("unsafe extern \"C\" {{\n{declarations}}}"))
-        .map_err(|e| format!("cannot declare the wrappers extern: {e}"))?;
-    // The private modules that hold what C wrappers of static inline functions call are no API.
-    file.items.retain(|item| {
-        !matches!(item, Item::Fn(_)) && !matches!(item, Item::Mod(m) if m.ident.to_string().starts_with("libcuda_sys_dynamic_"))
-    });
-    file.items.push(block);
-    Ok(())
 }
 
 /// Adds one to the first integer literal of a constant's expression (`64`, `cudaError_enum(1)`,

@@ -107,6 +107,7 @@ pub struct Names {
 pub struct Checks {
     /// `13.0`, from `DEP_CUDA_VERSION`.
     pub release: &'static str,
+    /// The checks of the module `per_thread`, against C with `CUDA_API_PER_THREAD_DEFAULT_STREAM`.
     pub per_thread: bool,
     /// False with the crate's dynamic-loading feature: Rust's functions are wrappers that find
     /// the library's symbol at run time, so each name is checked to exist, not compared.
@@ -334,9 +335,9 @@ pub fn run_without(checks: &Checks, disabled: &[&str]) -> Report {
 }
 
 impl Checks {
-    /// `13.0`, or `13.0 (per-thread-default-stream)`.
+    /// `13.0` for the crate root, `13.0 per_thread` for the module `per_thread`.
     pub fn label(&self) -> String {
-        format!("{}{}", self.release, if self.per_thread { " (per-thread-default-stream)" } else { "" })
+        format!("{}{}", self.release, if self.per_thread { " per_thread" } else { "" })
     }
 
     /// Address → the function there, to name what a wrong name resolves to.
