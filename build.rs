@@ -4,10 +4,10 @@
 //! functions while linking libcuda (or not, with dynamic-loading) → tell dependents. Each step
 //! lives in its own file under `build/`.
 
-#[path = "build/cross.rs"]
-mod cross;
 #[path = "build/conventions.rs"]
 mod conventions;
+#[path = "build/cross.rs"]
+mod cross;
 #[path = "build/discover.rs"]
 mod discover;
 #[path = "build/docs.rs"]

@@ -29,15 +29,17 @@ pub fn clang_args() -> Result<Vec<String>, crate::fail::Error> {
     let compiler = cc::Build::new().cargo_metadata(false).get_compiler();
     let folders = match include_folders(&compiler) {
         Ok(folders) => folders,
-        Err(e) => return Err(crate::fail::Error::failed(
-            format!("cannot ask the C compiler for {target} where its headers are"),
-            format!(
-                "{e}\n\nbindgen (libclang) needs the target's system headers for a cross build. Install a C compiler \
+        Err(e) => {
+            return Err(crate::fail::Error::failed(
+                format!("cannot ask the C compiler for {target} where its headers are"),
+                format!(
+                    "{e}\n\nbindgen (libclang) needs the target's system headers for a cross build. Install a C compiler \
                  for {target} (Debian: gcc-aarch64-linux-gnu, gcc-mingw-w64-x86-64), or name it with CC_{}, or give \
                  clang's arguments yourself in BINDGEN_EXTRA_CLANG_ARGS (e.g. --target={target} --sysroot=...).",
-                target.replace('-', "_")
-            ),
-        )),
+                    target.replace('-', "_")
+                ),
+            ))
+        }
     };
     let args = arguments(&target, &folders);
     println!("libcuda-sys: cross build for {target}: clang gets the include folders of {}: {}", compiler.path().display(), args.join(" "));
