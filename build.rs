@@ -6,6 +6,8 @@
 
 #[path = "build/conventions.rs"]
 mod conventions;
+#[path = "build/cross.rs"]
+mod cross;
 #[path = "build/discover.rs"]
 mod discover;
 #[path = "build/docs.rs"]
@@ -20,6 +22,8 @@ mod env;
 mod fail;
 #[path = "build/generate.rs"]
 mod generate;
+#[path = "build/implib.rs"]
+mod implib;
 #[path = "build/inputs.rs"]
 mod inputs;
 #[path = "build/link.rs"]

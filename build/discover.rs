@@ -8,11 +8,11 @@
 //! [`find_headers`] searches, first match wins:
 //! 1. `LIBCUDA_SYS_INCLUDE_DIR`, the directory that holds cuda.h;
 //! 2. a toolkit root named by `CUDA_PATH`, `CUDA_HOME`, `CUDA_ROOT`, `CUDA_TOOLKIT_ROOT_DIR`, and
-//!    on windows targets the newest set `CUDA_PATH_V<major>_<minor>`;
+//!    on a Windows build machine the newest set `CUDA_PATH_V<major>_<minor>`;
 //! 3. pkg-config: `cuda-X.Y` modules, newest first, then `cuda`;
 //! 4. `nvcc` on `PATH`: the toolkit root above its `bin/`;
 //! 5. default prefixes under [`Inputs::root`]: `/usr/local/cuda`, `/usr/local/cuda-X.Y` (newest
-//!    first), `/opt/cuda`, `/usr/lib/cuda`, `/usr`; on windows targets instead
+//!    first), `/opt/cuda`, `/usr/lib/cuda`, `/usr`; on a Windows build machine instead
 //!    `Program Files/NVIDIA GPU Computing Toolkit/CUDA/vX.Y` (newest first);
 //! 6. python environments: `VIRTUAL_ENV`, `CONDA_PREFIX`, the site-packages of python3, with
 //!    NVIDIA's pip wheels (`nvidia/cu13`, `nvidia/cuda_runtime`); the highest version wins.
@@ -40,6 +40,10 @@ pub struct Inputs<'a> {
     pub target: &'a str,
     /// CARGO_CFG_TARGET_OS: "linux", "windows", ...
     pub target_os: &'a str,
+    /// Whether the building machine (Cargo's HOST) runs Windows: headers are searched in its
+    /// layout (`PATH` separated by `;`, `nvcc.exe`, `Program Files`, `CUDA_PATH_V*`, Python's
+    /// `Lib\site-packages`), whatever the target.
+    pub host_windows: bool,
     /// CARGO_CFG_TARGET_ARCH: "x86_64", "aarch64", ...
     pub target_arch: &'a str,
     /// Filesystem root under which every built-in default location is looked up ("/" in the
@@ -126,7 +130,7 @@ impl Tried {
 
 /// Finds cuda.h; see the module documentation for the order.
 pub fn find_headers(inp: &Inputs) -> Result<Headers, HeaderError> {
-    let windows = inp.target_os == "windows";
+    let windows = inp.host_windows;
     let mut tried = Vec::new();
 
     // 1. The directory of cuda.h, named explicitly.

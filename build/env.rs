@@ -1,7 +1,8 @@
 //! The one way the build script reads its environment.
 //!
 //! Every configuration variable goes through [`var`]: it asks Cargo to rerun the script when the
-//! variable changes, prefers the target-qualified form (`CUDA_PATH_x86_64_unknown_linux_gnu`), and
+//! variable changes, prefers the target-qualified form (`CUDA_PATH_x86_64_unknown_linux_gnu`, or
+//! with the target's own dashes, as `cc` and bindgen also accept), and
 //! logs what it saw (visible with `cargo build -vv`). Nothing else calls `std::env::var` for
 //! configuration; Cargo's own variables (`OUT_DIR`, `TARGET`, ...) are read with [`cargo`].
 
@@ -10,8 +11,8 @@ use std::path::PathBuf;
 
 /// A configuration variable; an empty value counts as unset.
 pub fn var(name: &str) -> Option<String> {
-    let target = cargo("TARGET").replace('-', "_");
-    for key in [format!("{name}_{target}"), name.to_string()] {
+    let target = cargo("TARGET");
+    for key in [format!("{name}_{target}"), format!("{name}_{}", target.replace('-', "_")), name.to_string()] {
         println!("cargo:rerun-if-env-changed={key}");
         match env::var(&key) {
             Ok(v) if !v.is_empty() => {

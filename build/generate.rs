@@ -114,12 +114,13 @@ impl bindgen::callbacks::ParseCallbacks for Discover {
 }
 
 /// The one bindgen configuration.
-fn bindgen_builder(include_dir: &Path) -> bindgen::Builder {
+fn bindgen_builder(include_dir: &Path) -> Result<bindgen::Builder, Error> {
     // Read for Cargo's rerun tracking and the -vv log; clang-sys itself looks at it.
     let _ = crate::env::var("LIBCLANG_PATH");
-    bindgen::Builder::default()
+    Ok(bindgen::Builder::default()
         .header(concat!(env!("CARGO_MANIFEST_DIR"), "/wrapper.h"))
         .clang_arg(format!("-I{}", include_dir.display()))
+        .clang_args(crate::cross::clang_args()?)
         .allowlist_file(".*[/\\\\]cuda\\.h")
         .use_core()
         .ctypes_prefix("::core::ffi")
@@ -133,7 +134,7 @@ fn bindgen_builder(include_dir: &Path) -> bindgen::Builder {
         .wrap_static_fns(true)
         .wrap_static_fns_suffix(STATIC_FN_SUFFIX)
         .parse_callbacks(Box::new(Docs))
-        .parse_callbacks(Box::new(bindgen::CargoCallbacks::new()))
+        .parse_callbacks(Box::new(bindgen::CargoCallbacks::new())))
 }
 
 /// Runs bindgen. libclang missing or unloadable makes bindgen panic: that panic is caught and
@@ -172,7 +173,7 @@ pub fn bindings(include_dir: &Path, default: &Probe, per_thread: &Probe, target:
     let narrow = Arc::new(Mutex::new(Vec::new()));
     let discovered = Arc::new(Mutex::new(Discovered::default()));
     let static_fns = out_dir.join("static_fns");
-    let mut builder = bindgen_builder(include_dir)
+    let mut builder = bindgen_builder(include_dir)?
         .parse_callbacks(Box::new(UnsignedMacros { unsigned: default.unsigned.clone(), narrow: Arc::clone(&narrow) }))
         .parse_callbacks(Box::new(Discover(Arc::clone(&discovered))))
         .wrap_static_fns_path(&static_fns);

@@ -36,6 +36,7 @@ impl World {
             var: &env::var,
             target: &self.target,
             target_os: &self.target_os,
+            host_windows: env::cargo("HOST").contains("-windows"),
             target_arch: &self.target_arch,
             root: Path::new("/"),
             pkg_config: &pkg_config,

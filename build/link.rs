@@ -1,5 +1,6 @@
 //! Linking libcuda: the directory discovery chose, or a link-only stub generated from the header
-//! when the building machine has no libcuda at all.
+//! when the building machine has no libcuda at all (for Windows targets, an import library of
+//! nvcuda.dll: build/implib.rs).
 //!
 //! The stub is the same kind of file NVIDIA ships in the toolkit's `lib64/stubs`: a `libcuda.so`
 //! whose SONAME is `libcuda.so.1` and which exports every function the header declares. It is
@@ -28,10 +29,17 @@ pub fn libcuda(choice: &Libcuda, functions: &[String], target_os: &str, out_dir:
             println!("libcuda-sys: linking against {} ({how})", dir.join(file).display());
             dir.clone()
         }
+        Libcuda::Stub { .. } if target_os == "windows" => {
+            let dir = crate::implib::nvcuda(functions, out_dir)?;
+            println!(
+                "cargo:warning=no cuda.lib found at build time: linked through an import library of nvcuda.dll generated from cuda.h; running needs the NVIDIA driver's nvcuda.dll"
+            );
+            dir
+        }
         Libcuda::Stub { .. } => {
             if target_os != "linux" {
                 return Err(format!(
-                    "no CUDA driver library to link against, and a link stub can only be generated for Linux targets (this one is {target_os}): set LIBCUDA_SYS_LIB_DIR to the folder holding cuda.lib (the toolkit's lib\\x64)"
+                    "no CUDA driver library to link against, and a link stub can only be generated for Linux and Windows targets (this one is {target_os}): set LIBCUDA_SYS_LIB_DIR to the folder holding the driver's library"
                 ));
             }
             let dir = stub(functions, out_dir)?;

@@ -7,10 +7,13 @@
 #     a private apt configuration that adds the non-free component to this machine's own mirror,
 #     unpacked with dpkg -x into the cache; only when the system has no libcuda.so.1;
 #   - ptxas/nvcc (only with --nvcc): the pinned nvidia-cuda-nvcc wheel, for the PTX fixtures.
+#   - with --target T (aarch64-unknown-linux-gnu, x86_64-pc-windows-gnu): what building for T and
+#     running its programs here needs (see cross_deps), through rustup, apt, pip.
 #
-# Usage: source scripts/deps.sh [--nvcc]   (or run it: it prints the variables it sets)
+# Usage: source scripts/deps.sh [--nvcc | --target T]   (or run it: it prints the variables it sets)
 # Sets: LIBCUDA_SYS_CACHE, CUDA_HEADERS_11_8, CUDA_HEADERS_12_9, CUDA_HEADERS_13_0, CUDA_HEADERS_13_5,
-#       DRIVER_LIB_DIR (a directory holding libcuda.so.1, or empty if the system has one), NVCC_BIN.
+#       DRIVER_LIB_DIR (a directory holding libcuda.so.1, or empty if the system has one), NVCC_BIN;
+#       with --target also CROSS_CUDA_ROOT, CROSS_DRIVER_LIB_DIR, WINE.
 # Pinned releases: the wheel, and the folder inside it that holds cuda.h.
 CUDA_WHEELS=(
   "11_8 nvidia-cuda-runtime-cu11==11.8.89 nvidia/cuda_runtime/include"
@@ -19,6 +22,10 @@ CUDA_WHEELS=(
   "13_5 nvidia-cuda-runtime==13.5.37 nvidia/cu13/include"
 )
 NVCC_WHEEL="nvidia-cuda-nvcc==13.5.37"
+# The headers (and, for Windows, cuda.lib) of the other targets: the same release, their platforms' wheels.
+CROSS_WHEEL="nvidia-cuda-runtime==13.0.96"
+# Debian's Wine 8 (package wine64) installs its loader here and puts no wine64 on PATH.
+WINE=/usr/lib/wine/wine64
 DRIVER_PACKAGE="libcuda1"
 
 LIBCUDA_SYS_CACHE=${LIBCUDA_SYS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/libcuda-sys}
@@ -59,15 +66,19 @@ ensure_libclang() {
   say "libclang for bindgen: ${LIBCLANG_FOUND[0]} (installed)"
 }
 
-# Unpacks one pinned wheel into the cache (once) and prints the folder it went to.
+# Unpacks one pinned wheel into the cache (once) and prints the folder it went to. The wheel is
+# the x86_64 Linux one, or with a second argument the one for another platform (aarch64, win_amd64).
 fetch_wheel() {
-  local spec=$1 dest="$LIBCUDA_SYS_CACHE/wheels/${1//==/-}"
+  local spec=$1 platform=${2:-} dest="$LIBCUDA_SYS_CACHE/wheels/${1//==/-}${2:+-$2}"
+  local tags=(manylinux_2_17_x86_64 manylinux2014_x86_64 manylinux_2_27_x86_64 manylinux_2_28_x86_64)
+  case $platform in
+    aarch64) tags=(manylinux_2_17_aarch64 manylinux2014_aarch64 manylinux_2_27_aarch64 manylinux_2_28_aarch64) ;;
+    win_amd64) tags=(win_amd64) ;;
+  esac
   if [ ! -f "$dest/.done" ] || ! compgen -G "$dest/*.whl" >/dev/null; then
-    say "fetching $spec"
+    say "fetching $spec${platform:+ for $platform}"
     local dl; dl=$(mktemp -d)
-    python3 -m pip download -q --no-deps --only-binary=:all: --platform manylinux_2_17_x86_64 \
-      --platform manylinux2014_x86_64 --platform manylinux_2_27_x86_64 --platform manylinux_2_28_x86_64 \
-      -d "$dl" "$spec" >&2
+    python3 -m pip download -q --no-deps --only-binary=:all: "${tags[@]/#/--platform=}" -d "$dl" "$spec" >&2
     rm -rf "$dest"; mkdir -p "$dest"
     python3 -m zipfile -e "$dl"/*.whl "$dest"
     mv "$dl"/*.whl "$dest/"  # kept, for installing into a virtualenv
@@ -81,15 +92,17 @@ fetch_wheel() {
 system_has_libcuda() { ldconfig -p 2>/dev/null | grep -q 'libcuda\.so\.1 '; }
 
 # NVIDIA's libcuda1 from Debian non-free, through this machine's own mirror (read from apt's
-# configuration), unpacked with dpkg -x. Prints the folder holding libcuda.so.1.
+# configuration), unpacked with dpkg -x. Prints the folder holding libcuda.so.1. With an argument,
+# the package of that Debian architecture (arm64) instead of the machine's own.
 fetch_driver() {
-  local dest="$LIBCUDA_SYS_CACHE/driver"
+  local arch=${1:-} dest="$LIBCUDA_SYS_CACHE/driver${1:+-$1}"
   if [ ! -f "$dest/.done" ]; then
-    say "fetching Debian non-free $DRIVER_PACKAGE (NVIDIA's libcuda.so.1) into $dest"
+    say "fetching Debian non-free $DRIVER_PACKAGE${arch:+ for $arch} (NVIDIA's libcuda.so.1) into $dest"
     local apt="$LIBCUDA_SYS_CACHE/apt"; rm -rf "$apt"; mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/etc" "$apt/debs"
     # Every Debian source of this machine, again with the non-free component.
-    python3 - "$apt/etc/sources.list" <<'PY'
+    python3 - "$apt/etc/sources.list" "$arch" <<'PY'
 import glob, re, sys
+arch = f"arch={sys.argv[2]} " if sys.argv[2] else ""
 lines = []
 for path in glob.glob("/etc/apt/sources.list.d/*.sources"):
     for stanza in re.split(r"\n\s*\n", open(path).read()):
@@ -102,7 +115,7 @@ for path in glob.glob("/etc/apt/sources.list.d/*.sources"):
         if "deb" not in f.get("types", "").split() or not f.get("uris"):
             continue
         keyring = f.get("signed-by", "")
-        opt = f" [signed-by={keyring}]" if keyring.startswith("/") else ""
+        opt = f" [{arch}signed-by={keyring}]" if keyring.startswith("/") else (f" [{arch.strip()}]" if arch else "")
         for uri in f["uris"].split():
             for suite in f.get("suites", "").split():
                 lines.append(f"deb{opt} {uri} {suite} main non-free non-free-firmware")
@@ -111,7 +124,10 @@ for path in ["/etc/apt/sources.list"] + glob.glob("/etc/apt/sources.list.d/*.lis
         for line in open(path):
             m = re.match(r"\s*deb\s+(\[[^\]]*\]\s+)?(\S+)\s+(\S+)\s+(.*)", line)
             if m and "debian" in m.group(2):
-                lines.append(f"deb {m.group(1) or ''}{m.group(2)} {m.group(3)} main non-free non-free-firmware")
+                opt = m.group(1) or ""
+                if arch:
+                    opt = f"[{arch}{opt.strip()[1:]} " if opt else f"[{arch.strip()}] "
+                lines.append(f"deb {opt}{m.group(2)} {m.group(3)} main non-free non-free-firmware")
     except OSError:
         pass
 if not lines:
@@ -120,6 +136,7 @@ open(sys.argv[1], "w").write("\n".join(sorted(set(lines))) + "\n")
 PY
     local o=(-o "Dir::Etc::SourceList=$apt/etc/sources.list" -o "Dir::Etc::SourceParts=-"
              -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root")
+    [ -z "$arch" ] || o+=(-o "APT::Architecture=$arch" -o "APT::Architectures=$arch")
     apt-get "${o[@]}" -qq update >&2
     (cd "$apt/debs" && apt-get "${o[@]}" -qq download "$DRIVER_PACKAGE" >&2)
     rm -rf "$dest"; mkdir -p "$dest"
@@ -130,6 +147,39 @@ PY
     rm -rf "$apt"; touch "$dest/.done"
   fi
   echo "$dest/lib"
+}
+
+apt_install() {
+  say "installing Debian's $* with apt-get"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+# Another target (--target): the Rust target, Debian's cross compiler and the emulator that runs
+# its programs here, NVIDIA's pinned wheel for that platform (the aarch64 one has the same
+# nvidia/cu13 layout; the win_amd64 one adds lib/x64/cuda.lib), and for aarch64 Debian non-free's
+# arm64 libcuda1. Sets CROSS_CUDA_ROOT (the wheel's nvidia/cu13) and CROSS_DRIVER_LIB_DIR (the
+# arm64 libcuda.so.1's folder; empty for Windows, where no NVIDIA driver can run here).
+cross_deps() {
+  local target=$1 packages=()
+  case $target in
+    aarch64-unknown-linux-gnu)
+      command -v aarch64-linux-gnu-gcc >/dev/null || packages+=(gcc-aarch64-linux-gnu)
+      [ -f /usr/aarch64-linux-gnu/include/stdio.h ] || packages+=(libc6-dev-arm64-cross)
+      command -v qemu-aarch64 >/dev/null || packages+=(qemu-user)
+      [ ${#packages[@]} -eq 0 ] || apt_install "${packages[@]}"
+      CROSS_CUDA_ROOT="$(fetch_wheel "$CROSS_WHEEL" aarch64)/nvidia/cu13"
+      CROSS_DRIVER_LIB_DIR=$(fetch_driver arm64) ;;
+    x86_64-pc-windows-gnu)
+      command -v x86_64-w64-mingw32-gcc >/dev/null || packages+=(gcc-mingw-w64-x86-64)
+      [ -x "$WINE" ] || packages+=(wine64)
+      [ ${#packages[@]} -eq 0 ] || apt_install "${packages[@]}"
+      CROSS_CUDA_ROOT="$(fetch_wheel "$CROSS_WHEEL" win_amd64)/nvidia/cu13"
+      CROSS_DRIVER_LIB_DIR="" ;;
+    *) say "no setup for the target $target (known: aarch64-unknown-linux-gnu, x86_64-pc-windows-gnu)"; return 1 ;;
+  esac
+  rustup target list --installed | grep -qx "$target" || rustup target add "$target" >&2
+  export CROSS_CUDA_ROOT CROSS_DRIVER_LIB_DIR WINE
 }
 
 main() {
@@ -145,6 +195,7 @@ main() {
   NVCC_BIN=""
   if [ "${1:-}" = --nvcc ]; then NVCC_BIN="$(fetch_wheel "$NVCC_WHEEL")/nvidia/cu13/bin"; fi
   export LIBCUDA_SYS_CACHE DRIVER_LIB_DIR NVCC_BIN
+  if [ "${1:-}" = --target ]; then cross_deps "${2:?--target needs a target triple}"; fi
 }
 
 # Strict mode while fetching; a shell that sources this file gets its own options back. (Not
@@ -157,7 +208,8 @@ case $deps_saved_flags in *e*) ;; *) set +e ;; esac
 case $deps_saved_flags in *u*) ;; *) set +u ;; esac
 set "$deps_saved_pipefail" pipefail
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-  for v in LIBCUDA_SYS_CACHE CUDA_HEADERS_11_8 CUDA_HEADERS_12_9 CUDA_HEADERS_13_0 CUDA_HEADERS_13_5 DRIVER_LIB_DIR NVCC_BIN; do
-    echo "$v=${!v}"
+  for v in LIBCUDA_SYS_CACHE CUDA_HEADERS_11_8 CUDA_HEADERS_12_9 CUDA_HEADERS_13_0 CUDA_HEADERS_13_5 DRIVER_LIB_DIR NVCC_BIN \
+           CROSS_CUDA_ROOT CROSS_DRIVER_LIB_DIR; do
+    echo "$v=${!v:-}"
   done
 fi

@@ -7,6 +7,8 @@
 #   scripts/test.sh            every release, then dynamic loading (both stream mappings are checked
 #                              in every suite: the crate root and libcuda_sys::per_thread)
 #   scripts/test.sh 13.0       one release (11.8, 12.9, 13.0, 13.5; any other is refused)
+#   scripts/test.sh --target aarch64-unknown-linux-gnu   the workspace for aarch64, under qemu-user
+#   scripts/test.sh --target x86_64-pc-windows-gnu       the workspace for Windows, under Wine
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
@@ -70,6 +72,124 @@ discovery() {
   echo "second build: $(grep -c Fresh <<<"$log") crates fresh, build script not run"
 }
 
+# --- Other targets, built here and run under an emulator ------------------------------------
+# Both build into target/cross (they share the host's build dependencies), with CUDA 13.0 headers
+# from NVIDIA's wheel for the target's platform; cross_deps (scripts/deps.sh) fetches the rest.
+
+# aarch64 Linux: the workspace under qemu-user against Debian non-free's arm64 libcuda.so.1
+# (NVIDIA's real driver library: cuInit answers CUDA_ERROR_NO_DEVICE), the ABI check against
+# aarch64 GCC included.
+aarch64_suite() {
+  local t=aarch64-unknown-linux-gnu
+  export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc
+  export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu"
+  # qemu-user does not follow execve: tests that run themselves again do it through the runner.
+  export LIBCUDA_SYS_TEST_RUNNER=$CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER
+  echo "=== $t under qemu-user: cargo test --workspace (headers: $CROSS_CUDA_ROOT; driver: arm64 libcuda.so.1 in $CROSS_DRIVER_LIB_DIR)"
+  LD_LIBRARY_PATH=$CROSS_DRIVER_LIB_DIR CUDA_PATH=$CROSS_CUDA_ROOT CARGO_TARGET_DIR=target/cross cargo test --workspace --target $t
+}
+
+# A Windows path for Wine (its drive Z: is /).
+wine_path() { local p; p=$(realpath "$1"); echo "Z:${p//\//\\}"; }
+
+# Compiles a DLL from C on stdin with mingw: wine_dll OUT.dll [LIBS...]
+wine_dll() { local out=$1; shift; x86_64-w64-mingw32-gcc -shared -O1 -x c - -o "$out" "$@"; }
+
+# The Wine 8 prefix the Windows programs run in, and the DLLs they need; sets WINEPREFIX and prints
+# nothing. Wine 8 lacks bcryptprimitives.dll!ProcessPrng, which Rust's standard library imports: a
+# DLL that forwards it to advapi32's SystemFunction036 goes into the prefix's system32.
+wine_setup() {
+  local dir=$1
+  export WINEPREFIX=$dir/prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+  if [ ! -f "$WINEPREFIX/system.reg" ]; then
+    mkdir -p "$dir"; "$WINE" wineboot -i >"$dir/wineboot.log" 2>&1 || { cat "$dir/wineboot.log"; return 1; }
+  fi
+  wine_dll "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" -ladvapi32 <<'C'
+#include <windows.h>
+BOOLEAN WINAPI SystemFunction036(PVOID buffer, ULONG length);
+BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T length) {
+    while (length > 0) {
+        ULONG chunk = length > 0x7fffffff ? 0x7fffffff : (ULONG)length;
+        if (!SystemFunction036(data, chunk)) return FALSE;
+        data += chunk;
+        length -= chunk;
+    }
+    return TRUE;
+}
+C
+}
+
+# A stub nvcuda.dll exporting every function the header declares (gcc -aux-info lists them),
+# each answering CUDA_ERROR_STUB_LIBRARY (34), as the Linux link stub does: programs linked
+# through an import library start against it, which proves linking and symbol resolution only.
+wine_stub_nvcuda() {
+  local include=$1 dir=$2
+  mkdir -p "$dir"
+  echo '#include <cuda.h>' >"$dir/declared.c"
+  x86_64-w64-mingw32-gcc -fsyntax-only -aux-info "$dir/declared.aux" -I"$include" "$dir/declared.c"
+  grep 'cuda\.h:[0-9]*:NC \*/' "$dir/declared.aux" | sed -E 's@^/\*[^*]*\*/ *@@; s/ \(.*//; s/.*[^A-Za-z0-9_]//' |
+    awk 'BEGIN { print "static volatile int calls[4096];" } { printf "__declspec(dllexport) int %s(void) { calls[%d]++; return 34; }\n", $1, NR }' |
+    wine_dll "$dir/nvcuda.dll"
+}
+
+# A planted nvcuda.dll whose DllMain writes where it was loaded from into the file named by
+# LIBCUDA_SYS_TEST_MARK (tests/windows.rs).
+wine_planted_nvcuda() {
+  mkdir -p "$(dirname "$1")"
+  wine_dll "$1" <<'C'
+#include <windows.h>
+BOOL WINAPI DllMain(HINSTANCE self, DWORD reason, LPVOID reserved) {
+    char mark[MAX_PATH], path[MAX_PATH];
+    DWORD n = GetEnvironmentVariableA("LIBCUDA_SYS_TEST_MARK", mark, sizeof mark), written;
+    if (reason == DLL_PROCESS_ATTACH && n > 0 && n < sizeof mark) {
+        HANDLE f = CreateFileA(mark, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+        if (f != INVALID_HANDLE_VALUE) {
+            DWORD len = GetModuleFileNameA(self, path, sizeof path);
+            WriteFile(f, "planted nvcuda.dll loaded from ", 31, &written, NULL);
+            WriteFile(f, path, len, &written, NULL);
+            CloseHandle(f);
+        }
+    }
+    return TRUE;
+}
+C
+}
+
+# x86_64 Windows (GNU): the workspace under Wine 8, which has no NVIDIA driver, so tests that call
+# the driver report themselves as ignored. Link mode twice: through an import library generated
+# from the header (no cuda.lib given), starting against a stub nvcuda.dll on WINEPATH; and through
+# the wheel's cuda.lib. Then dynamic-loading without any nvcuda.dll.
+windows_suite() {
+  local t=x86_64-pc-windows-gnu dir=$PWD/target/cross/wine
+  wine_setup "$dir"
+  wine_stub_nvcuda "$CROSS_CUDA_ROOT/include" "$dir/stub"
+  wine_planted_nvcuda "$dir/planted/nvcuda.dll"
+  export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=$WINE
+  echo "=== $t under Wine, link mode through an import library generated from cuda.h: cargo test --workspace"
+  echo "    (nvcuda.dll is a stub generated from the header: this proves linking and symbol resolution, not driver behaviour)"
+  WINEPATH=$(wine_path "$dir/stub") LIBCUDA_SYS_INCLUDE_DIR=$CROSS_CUDA_ROOT/include CARGO_TARGET_DIR=target/cross \
+    cargo test --workspace --target $t
+  echo "=== $t under Wine, link mode through NVIDIA's cuda.lib ($CROSS_CUDA_ROOT/lib/x64): cargo test -p libcuda-sys"
+  CUDA_PATH=$CROSS_CUDA_ROOT CARGO_TARGET_DIR=target/cross cargo test -p libcuda-sys --target $t
+  echo "=== $t under Wine, dynamic-loading without a driver: cargo test -p libcuda-sys --features dynamic-loading"
+  LIBCUDA_SYS_TEST_PLANTED_DLL=$(wine_path "$dir/planted/nvcuda.dll") CUDA_PATH=$CROSS_CUDA_ROOT CARGO_TARGET_DIR=target/cross \
+    cargo test -p libcuda-sys --target $t --features dynamic-loading
+}
+
+# One target, in a subshell: its variables (runners, LIBCUDA_SYS_TEST_RUNNER, Wine's) end with it.
+cross_suite() (
+  source scripts/deps.sh --target "$1"
+  case $1 in
+    aarch64-unknown-linux-gnu) aarch64_suite ;;
+    x86_64-pc-windows-gnu) windows_suite ;;
+  esac
+)
+
+if [ "${1:-}" = --target ]; then
+  cross_suite "${2:?--target needs aarch64-unknown-linux-gnu or x86_64-pc-windows-gnu}"
+  exit
+fi
+
 releases=("${@:-13.0 12.9 11.8 13.5}")
 for release in ${releases[*]}; do
   if [ -z "$(headers_of "$release")" ]; then
@@ -87,4 +207,6 @@ if [ $# -eq 0 ]; then
   same_bindings 13.0
   same_bindings 12.9
   discovery
+  cross_suite aarch64-unknown-linux-gnu
+  cross_suite x86_64-pc-windows-gnu
 fi

@@ -45,7 +45,7 @@ fn run() -> Result<(), String> {
 
     // 1. What libcuda-sys was built from.
     let inputs = inputs::Inputs::read()?;
-    let release = inputs.release();
+    let release = inputs.label();
 
     // 2. The C side, from the header alone.
     let header = header::read(&inputs.include_dir, false, &inputs.out_dir)?;

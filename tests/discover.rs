@@ -1,4 +1,9 @@
 //! Discovery of cuda.h and libcuda, replayed on fake layouts built in temp dirs.
+//!
+//! Discovery runs in the build script, on the building machine. These tests lay out Unix machines
+//! (Windows targets included) and compare Unix path strings, so they are compiled for Unix hosts
+//! only: a test binary built for Windows (run under Wine here) has none of them.
+#![cfg(unix)]
 
 #[path = "../build/discover.rs"]
 mod discover;
@@ -20,6 +25,8 @@ struct Machine {
     target: &'static str,
     os: &'static str,
     arch: &'static str,
+    /// Whether the building machine runs Windows (as for a native Windows build).
+    host_windows: bool,
 }
 
 impl Machine {
@@ -28,7 +35,9 @@ impl Machine {
     }
 
     fn windows() -> Machine {
-        Machine::for_target("x86_64-pc-windows-msvc", "windows", "x86_64")
+        let mut m = Machine::for_target("x86_64-pc-windows-msvc", "windows", "x86_64");
+        m.host_windows = true;
+        m
     }
 
     fn for_target(target: &'static str, os: &'static str, arch: &'static str) -> Machine {
@@ -47,6 +56,7 @@ impl Machine {
             target,
             os,
             arch,
+            host_windows: false,
         }
     }
 
@@ -87,6 +97,7 @@ impl Machine {
             target: self.target,
             target_os: self.os,
             target_arch: self.arch,
+            host_windows: self.host_windows,
             root: &self.root,
             pkg_config: &pkg_config,
             pkg_config_modules: &self.modules,
@@ -262,6 +273,21 @@ fn windows_nvcc_exe_and_libcuda() {
         Libcuda::Dir { dir, file, .. } => assert_eq!((dir, file.as_str()), (lib, "cuda.lib")),
         other => panic!("{other:?}"),
     }
+}
+
+/// A build for Windows on Linux searches the Linux machine: its PATH (`:`, `nvcc`), its prefixes.
+#[test]
+fn cross_build_for_windows_searches_the_building_machine() {
+    let mut m = Machine::for_target("x86_64-pc-windows-gnu", "windows", "x86_64");
+    let inc = m.header("opt/cuda-13.0/include", 13000);
+    m.file("opt/cuda-13.0/bin/nvcc");
+    m.set("PATH", format!("{}:{}", m.at("elsewhere").display(), m.at("opt/cuda-13.0/bin").display()));
+    assert_found(&m.found(), &inc, 13000, &format!("nvcc on PATH {}", m.at("opt/cuda-13.0/bin/nvcc").display()));
+    // No cuda.lib in a Linux toolkit: the build generates the import library.
+    assert!(matches!(m.libcuda().unwrap(), Libcuda::Stub { .. }));
+    let m = Machine::for_target("x86_64-pc-windows-gnu", "windows", "x86_64");
+    m.header("usr/local/cuda/include", 12040);
+    assert_eq!(m.found().how, format!("default prefix {}", m.at("usr/local/cuda").display()));
 }
 
 #[test]

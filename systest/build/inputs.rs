@@ -35,6 +35,17 @@ impl Inputs {
     pub fn release(&self) -> String {
         format!("{}.{}", self.version / 1000, self.version % 1000 / 10)
     }
+
+    /// What the summary lines name: the release, and the target when it is not the host
+    /// (`13.0 for x86_64-pc-windows-gnu`), whose C compiler and ABI the check used.
+    pub fn label(&self) -> String {
+        let (host, target) = (env::var("HOST").unwrap_or_default(), env::var("TARGET").unwrap_or_default());
+        if host == target {
+            self.release()
+        } else {
+            format!("{} for {target}", self.release())
+        }
+    }
 }
 
 /// One `DEP_CUDA_*` variable; libcuda-sys's build script sets all of them.

@@ -71,10 +71,25 @@ fn verdicts(disabled: &[&str]) -> Vec<(String, Verdict)> {
     verdicts
 }
 
+/// This binary, to run again; under an emulator that does not follow `execve` (qemu-user), through
+/// the command in `LIBCUDA_SYS_TEST_RUNNER` (scripts/test.sh sets it to Cargo's runner).
+fn again(exe: &std::path::Path) -> Command {
+    let runner = std::env::var("LIBCUDA_SYS_TEST_RUNNER").unwrap_or_default();
+    let mut words = runner.split_whitespace();
+    match words.next() {
+        Some(program) => {
+            let mut cmd = Command::new(program);
+            cmd.args(words).arg(exe);
+            cmd
+        }
+        None => Command::new(exe),
+    }
+}
+
 /// Runs this binary again with `kind` disabled: it must fail, and on the plant of that kind.
 fn without(kind: &str) -> Verdict {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find this test binary: {e}"))?;
-    let out = Command::new(&exe)
+    let out = again(&exe)
         .arg("--test-threads=1")
         .env(DISABLE_VARIABLE, kind)
         .output()

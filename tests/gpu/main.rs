@@ -14,19 +14,27 @@
 mod common;
 mod context;
 mod fixtures;
+// The modules for Unix only go past one GPU and one process: the child processes talk over Unix
+// sockets, VMM shares POSIX file descriptors, NCCL is libnccl.so.2 (a Windows build has none).
+#[cfg(unix)]
 mod ipc;
 mod module;
+#[cfg(unix)]
 mod multi;
+#[cfg(unix)]
 mod nccl;
 mod params;
+#[cfg(unix)]
 mod peer;
 mod runtime;
 mod vector_add;
+#[cfg(unix)]
 mod vmm;
 
 use libtest_mimic::{Arguments, Trial};
 
 fn main() {
+    #[cfg(unix)]
     multi::serve_child(&[ipc::CHILD, vmm::CHILD, nccl::CHILD]);
     let args = Arguments::from_args();
     let usable = common::usable_gpu();
@@ -36,10 +44,13 @@ fn main() {
     let tests = [vector_add::TESTS, context::TESTS, module::TESTS, params::TESTS, runtime::TESTS].concat();
     let gpu_trials =
         tests.into_iter().map(|(name, test)| Trial::test(name, move || common::on_own_thread(test)).with_ignored_flag(usable.is_err()));
-    let gated = [ipc::TESTS, vmm::TESTS, peer::TESTS, nccl::TESTS].concat();
-    let gated_trials = gated
+    #[cfg(unix)]
+    let gated_trials = [ipc::TESTS, vmm::TESTS, peer::TESTS, nccl::TESTS]
+        .concat()
         .into_iter()
         .map(|(name, test)| Trial::ignorable_test(name, move || multi::on_own_thread(test)).with_ignored_flag(usable.is_err()));
+    #[cfg(not(unix))]
+    let gated_trials = core::iter::empty();
     // Checks that need no GPU run everywhere.
     let host_trials = fixtures::TESTS.iter().map(|&(name, test)| Trial::test(name, test));
     let trials = gpu_trials.chain(gated_trials).chain(host_trials).collect();

@@ -4,7 +4,7 @@
 //! The kernels of tests/fixtures/params.ptx write every field back, so each offset is checked.
 
 use crate::common::{fixture_with_nul, function, in_new_context, Outcome, Test};
-use core::ffi::{c_char, c_void};
+use core::ffi::c_void;
 use core::mem::{align_of, offset_of, size_of};
 use core::ptr;
 use libcuda_sys::*;
@@ -68,7 +68,9 @@ const _: () = assert!(size_of::<AllFields>() == 48 && offset_of!(AllFields, p) =
 struct AllFieldsArgs {
     i: i32,
     f4: Float4,
-    c: c_char,
+    /// The fixture's `char` is signed (it loads it with `ld.param.s8`), as on the x86_64 host it
+    /// was compiled on; `c_char` is unsigned on aarch64 Linux.
+    c: i8,
     f: f32,
     p: CUdeviceptr,
     f2: Float2,
@@ -182,7 +184,7 @@ fn extra_buffer_packed_with_align_up() -> Outcome {
         let offsets = [
             add_to_param_buffer(&mut buffer, &a.i, align_of::<i32>()),
             add_to_param_buffer(&mut buffer, &a.f4, 16),
-            add_to_param_buffer(&mut buffer, &a.c, align_of::<c_char>()),
+            add_to_param_buffer(&mut buffer, &a.c, align_of::<i8>()),
             add_to_param_buffer(&mut buffer, &a.f, align_of::<f32>()),
             add_to_param_buffer(&mut buffer, &a.p, align_of::<CUdeviceptr>()),
             add_to_param_buffer(&mut buffer, &a.f2, 8),
