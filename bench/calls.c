@@ -3,6 +3,7 @@
  *   cc -O2 -I/usr/local/cuda/include calls.c -o calls-c -L/usr/local/cuda/lib64/stubs -lcuda
  *   ./calls-c [HOST_CALLS [LAUNCHES [COPIES [REPS]]]]  (PTX read from EMPTY_PTX, default empty.ptx)
  */
+#include "check.h"
 #include <cuda.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,14 +12,6 @@
 
 #define BATCH 1000
 
-static void check(CUresult r, const char *what) {
-    if (r != CUDA_SUCCESS) {
-        const char *name = NULL;
-        cuGetErrorName(r, &name);
-        fprintf(stderr, "c: %s failed: %s (%d)\n", what, name ? name : "?", (int)r);
-        exit(1);
-    }
-}
 
 static double now(void) {
     struct timespec t;

@@ -21,6 +21,6 @@ cp "$target/link/release/calls" .bench/calls-link
 cp "$target/dynamic/release/calls" .bench/calls-dynamic
 cp "$target/link/release/peer_copy" .bench/peer_copy-link
 cp "$target/dynamic/release/peer_copy" .bench/peer_copy-dynamic
-cp bench/calls.c bench/empty.ptx bench/run.sh bench/table.py .bench/
+cp bench/check.h bench/calls.c bench/empty.ptx bench/run.sh bench/table.py .bench/
 cp bench/peer_copy.c bench/peer.sh bench/peer_table.py .bench/
 du -sh .bench

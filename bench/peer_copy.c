@@ -8,6 +8,7 @@
  * events; the line printed holds the median, min and max in GB/s (10^9 bytes/s). After the timed
  * copies, one copy into a buffer holding the sentinel is read back and every element checked.
  */
+#include "check.h"
 #include <cuda.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,14 +17,6 @@
 #define VALUE 0x1234ABCDu
 #define WARM_UP 3
 
-static void check(CUresult r, const char *what) {
-    if (r != CUDA_SUCCESS) {
-        const char *name = NULL;
-        cuGetErrorName(r, &name);
-        fprintf(stderr, "c: %s failed: %s (%d)\n", what, name ? name : "?", (int)r);
-        exit(1);
-    }
-}
 
 static int by_value(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
