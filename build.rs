@@ -1,6 +1,7 @@
 //! Build script of libcuda-sys. It reads like its steps:
-//! find cuda.h → ask the C preprocessor what it defines → generate the bindings → link libcuda →
-//! tell dependents. Each step lives in its own file under `build/`.
+//! find cuda.h → find the headers bound with it → ask the C preprocessor what they define →
+//! generate the bindings → link libcuda → tell dependents. Each step lives in its own file under
+//! `build/`.
 
 #[path = "build/discover.rs"]
 mod discover;
@@ -10,6 +11,8 @@ mod docs;
 mod dynamic;
 #[path = "build/env.rs"]
 mod env;
+#[path = "build/extras.rs"]
+mod extras;
 #[path = "build/fail.rs"]
 mod fail;
 #[path = "build/generate.rs"]
@@ -30,7 +33,6 @@ fn explain(e: &discover::HeaderError) -> String {
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build");
-    println!("cargo:rerun-if-changed=wrapper.h");
     let out = env::out_dir();
     let per_thread = env::feature("per-thread-default-stream");
     let dynamic = env::feature("dynamic-loading");
@@ -55,12 +57,22 @@ fn main() {
         headers.how
     );
 
-    // 2. What only the preprocessor knows: documented names, casting macros.
-    let probe =
-        probe::run(&headers.include_dir, per_thread, &out).unwrap_or_else(|e| fail::die("the C preprocessor could not read cuda.h", &e));
+    // 2. The headers bound with cuda.h: cudaProfiler.h and cudaTypedefs.h where found, the
+    //    interop headers with their features (gl, egl, vdpau).
+    let bound = extras::find(&headers.include_dir, &out, &env::feature, &|p| p.is_file(), &inputs::includable)
+        .unwrap_or_else(|e| fail::die("a feature's headers are missing", &e));
+    for line in &bound.log {
+        println!("libcuda-sys: {line}");
+    }
+    fs::write(&bound.wrapper, bound.wrapper_text()).unwrap_or_else(|e| fail::die("cannot write the wrapper header", &e.to_string()));
+    // A header installed later (the profiler wheel) is noticed.
+    println!("cargo:rerun-if-changed={}", headers.include_dir.display());
 
-    // 3. The bindings.
-    let generated = match generate::bindings(&headers.include_dir, per_thread, dynamic, &probe, &out.join("bindings.rs")) {
+    // 3. What only the preprocessor knows: documented names, casting macros.
+    let probe = probe::run(&bound, per_thread, &out).unwrap_or_else(|e| fail::die("the C preprocessor could not read cuda.h", &e));
+
+    // 4. The bindings.
+    let generated = match generate::bindings(&bound, per_thread, dynamic, &probe, &out.join("bindings.rs")) {
         Ok(g) => g,
         Err(generate::Error::Libclang(message)) => fail::libclang(&message),
         Err(generate::Error::Other(message)) => fail::die("could not generate the bindings", &message),
@@ -72,7 +84,7 @@ fn main() {
         probe.casts.len()
     );
 
-    // 4. Link; with dynamic-loading, no link at all: the library to open at run time.
+    // 5. Link; with dynamic-loading, no link at all: the library to open at run time.
     if dynamic {
         dynamic::driver(&target_os, &probe.renames, &generated.functions, &generated.shadowed, &out)
             .unwrap_or_else(|e| fail::die("cannot write the dynamic-loading table", &e));
@@ -81,7 +93,7 @@ fn main() {
         link::libcuda(&libcuda, &generated.link_symbols, &target_os, &out).unwrap_or_else(|e| fail::die("cannot link libcuda", &e));
     }
 
-    // 5. Metadata for dependents: DEP_CUDA_INCLUDE, DEP_CUDA_VERSION, DEP_CUDA_ROOT, ...
+    // 6. Metadata for dependents: DEP_CUDA_INCLUDE, DEP_CUDA_VERSION, DEP_CUDA_ROOT, ...
     let root = headers.root.clone().unwrap_or_else(|| headers.include_dir.parent().unwrap_or(&headers.include_dir).to_path_buf());
     println!("cargo:include={}", headers.include_dir.display());
     println!("cargo:version={}", headers.version);
@@ -89,6 +101,12 @@ fn main() {
     println!("cargo:per_thread_default_stream={}", u8::from(per_thread));
     println!("cargo:dynamic_loading={}", u8::from(dynamic));
     println!("cargo:bindings={}", out.join("bindings.rs").display());
+    // The bound headers: the wrapper that includes them all, the folders it needs, NVIDIA's files.
+    println!("cargo:wrapper={}", bound.wrapper.display());
+    for (key, paths) in [("include_dirs", &bound.include_dirs), ("headers", &bound.files)] {
+        let list = std::env::join_paths(paths).unwrap_or_else(|e| fail::die("a header's path holds a path separator", &e.to_string()));
+        println!("cargo:{key}={}", list.to_string_lossy());
+    }
     // ... and for this package's own examples and tests: `cfg(cuda_major = "13", cuda_minor = "0")`.
     println!("cargo::rustc-check-cfg=cfg(cuda_major, values(any()))");
     println!("cargo::rustc-check-cfg=cfg(cuda_minor, values(any()))");

@@ -1,7 +1,9 @@
-//! Rust declarations for cuda.h: bindgen's output, then what bindgen cannot derive by itself —
-//! the documented names as re-exports of the symbols C calls, the macros that cast as typed
-//! constants, and the `|` operators of the flag enums.
+//! Rust declarations for cuda.h and the headers bound with it (build/extras.rs): bindgen's output,
+//! then what bindgen cannot derive by itself — the documented names as re-exports of the symbols C
+//! calls, the macros that cast as typed constants, the `PFN_*` names that macros map to versioned
+//! types, and the `|` operators of the flag enums.
 
+use crate::extras::Bound;
 use crate::probe::Probe;
 use std::fmt::Write as _;
 use std::fs;
@@ -40,6 +42,23 @@ impl bindgen::callbacks::ParseCallbacks for Docs {
     }
 }
 
+/// The type aliases bindgen declares (`typedef`s), so that a macro naming one can become an alias too.
+#[derive(Debug)]
+struct Aliases(Arc<Mutex<Vec<String>>>);
+
+impl bindgen::callbacks::ParseCallbacks for Aliases {
+    fn new_item_found(
+        &self,
+        _id: bindgen::callbacks::DiscoveredItemId,
+        item: bindgen::callbacks::DiscoveredItem,
+        _location: Option<&bindgen::callbacks::SourceLocation>,
+    ) {
+        if let (bindgen::callbacks::DiscoveredItem::Alias { alias_name, .. }, Ok(mut names)) = (item, self.0.lock()) {
+            names.push(alias_name);
+        }
+    }
+}
+
 /// Integer macros whose C type is unsigned (`#define X (~0u)`): bindgen evaluates the value in 64
 /// bits but not the type (it would write `X: i32 = -1`); the preprocessor probe saw the suffix.
 /// bindgen writes them as `u64` with the 64-bit value; [`narrow_unsigned`] then gives the 32-bit
@@ -74,13 +93,14 @@ fn is_flag_enum(name: &str) -> bool {
     name.to_ascii_lowercase().contains("flags") || name == "CUmemAllocationHandleType_enum"
 }
 
-fn bindgen_builder(include_dir: &Path, per_thread: bool) -> bindgen::Builder {
+fn bindgen_builder(bound: &Bound, per_thread: bool) -> bindgen::Builder {
     // Read for Cargo's rerun tracking and the -vv log; clang-sys itself looks at it.
     let _ = crate::env::var("LIBCLANG_PATH");
     let mut builder = bindgen::Builder::default()
-        .header(concat!(env!("CARGO_MANIFEST_DIR"), "/wrapper.h"))
-        .clang_arg(format!("-I{}", include_dir.display()))
-        .allowlist_file(".*[/\\\\]cuda\\.h")
+        .header(bound.wrapper.to_string_lossy())
+        .clang_args(bound.include_dirs.iter().map(|d| format!("-I{}", d.display())))
+        // NVIDIA's headers only; the GL, EGL and VDPAU types they use come along as bindgen meets them.
+        .allowlist_file(bound.allowlist_pattern())
         .use_core()
         .ctypes_prefix("::core::ffi")
         .default_enum_style(bindgen::EnumVariation::NewType { is_bitfield: false, is_global: true })
@@ -149,9 +169,9 @@ fn newtype_enums(code: &str) -> Vec<String> {
 
 /// Compiles bindgen's C wrappers of the header's static inline functions into a static library.
 /// `shadowed` symbols (only with dynamic-loading) are called under their hidden names.
-fn compile_static_fns(include_dir: &Path, per_thread: bool, shadowed: &[String], c_file: &Path) -> Result<(), Error> {
+fn compile_static_fns(bound: &Bound, per_thread: bool, shadowed: &[String], c_file: &Path) -> Result<(), Error> {
     let mut build = cc::Build::new();
-    build.include(include_dir).file(c_file).warnings(false);
+    build.includes(&bound.include_dirs).file(c_file).warnings(false);
     if per_thread {
         build.define("CUDA_API_PER_THREAD_DEFAULT_STREAM", None);
     }
@@ -171,10 +191,12 @@ fn rust_type(c_type: &str) -> String {
 
 /// With `dynamic` (the dynamic-loading feature), the declarations become lazily resolving
 /// wrappers (build/dynamic.rs).
-pub fn bindings(include_dir: &Path, per_thread: bool, dynamic: bool, probe: &Probe, out_file: &Path) -> Result<Generated, Error> {
+pub fn bindings(bound: &Bound, per_thread: bool, dynamic: bool, probe: &Probe, out_file: &Path) -> Result<Generated, Error> {
     let narrow = Arc::new(Mutex::new(Vec::new()));
     let unsigned = UnsignedMacros { unsigned: probe.unsigned.clone(), narrow: Arc::clone(&narrow) };
-    let mut builder = bindgen_builder(include_dir, per_thread).parse_callbacks(Box::new(unsigned));
+    let aliases = Arc::new(Mutex::new(Vec::new()));
+    let mut builder =
+        bindgen_builder(bound, per_thread).parse_callbacks(Box::new(unsigned)).parse_callbacks(Box::new(Aliases(Arc::clone(&aliases))));
     // Casting macros are written below with their C type; macros the header #undefs are gone.
     for name in probe.casts.iter().map(|c| &c.name).chain(&probe.undefined) {
         builder = builder.blocklist_item(name);
@@ -197,7 +219,7 @@ pub fn bindings(include_dir: &Path, per_thread: bool, dynamic: bool, probe: &Pro
     let functions = declared_functions(&code);
     let shadowed: Vec<String> = probe.renames.iter().map(|(name, _)| name.clone()).filter(|n| functions.contains(n)).collect();
     if code.contains("__extern\"") {
-        compile_static_fns(include_dir, per_thread, &shadowed, &static_fns.with_extension("c"))?;
+        compile_static_fns(bound, per_thread, &shadowed, &static_fns.with_extension("c"))?;
     }
     if dynamic {
         code = crate::dynamic::wrappers(&code, &shadowed).map_err(|e| Error::Other(format!("cannot wrap bindgen's declarations: {e}")))?.0;
@@ -209,6 +231,16 @@ pub fn bindings(include_dir: &Path, per_thread: bool, dynamic: bool, probe: &Pro
             let _ = writeln!(code, "#[doc = \"`{name}` as C calls it with this header: the symbol `{symbol}`.\"]\n#[doc(inline)]\npub use self::{symbol} as {name};");
         } else {
             println!("libcuda-sys: {name} maps to {symbol}, which this header does not declare: skipped");
+        }
+    }
+
+    code.push_str("\n// Type names that the headers' macros map to versioned types (cudaTypedefs.h before CUDA 13).\n");
+    let aliases = aliases.lock().map(|a| a.clone()).unwrap_or_default();
+    for (name, target) in &probe.type_renames {
+        if aliases.contains(target) {
+            let _ = writeln!(code, "#[doc = \"`{name}` as C names it with this header: `{target}`.\"]\npub type {name} = {target};");
+        } else {
+            println!("libcuda-sys: {name} maps to {target}, which this header does not declare: skipped");
         }
     }
 

@@ -4,5 +4,8 @@
 #[path = "../build/docs.rs"]
 mod docs;
 #[allow(dead_code)]
+#[path = "../build/extras.rs"]
+mod extras;
+#[allow(dead_code)]
 #[path = "../build/probe.rs"]
 mod probe;
