@@ -39,7 +39,7 @@ fn run() -> Result<(), String> {
     let release = inputs.release();
 
     // 2. The C side, from the header alone.
-    let header = header::read(&inputs.include_dir, inputs.per_thread, &inputs.out_dir)?;
+    let header = header::read(&inputs.headers, inputs.per_thread, &inputs.out_dir)?;
 
     // 3. The Rust side, from the generated bindings.
     let text = fs::read_to_string(&inputs.bindings).map_err(|e| format!("cannot read {}: {e}", inputs.bindings.display()))?;

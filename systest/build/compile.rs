@@ -18,9 +18,9 @@ pub fn c_side(plan: &Plan, tag: &str, inputs: &Inputs) -> Result<Vec<Finding>, S
     let mut excluded = BTreeSet::new();
     let mut findings = Vec::new();
     loop {
-        let (text, lines) = c_source(plan, tag, &excluded);
+        let (text, lines) = c_source(plan, tag, &inputs.headers, &excluded);
         write(&path, &text)?;
-        let compiler = c_build(&inputs.include_dir, inputs.per_thread).get_compiler();
+        let compiler = c_build(&inputs.headers, inputs.per_thread).get_compiler();
         let output = compiler
             .to_command()
             .args(FLAGS)
@@ -48,7 +48,7 @@ pub fn c_side(plan: &Plan, tag: &str, inputs: &Inputs) -> Result<Vec<Finding>, S
             return Err(format!("the C compiler rejects {}:\n{stderr}", path.display()));
         }
     }
-    let mut build = c_build(&inputs.include_dir, inputs.per_thread);
+    let mut build = c_build(&inputs.headers, inputs.per_thread);
     for flag in FLAGS {
         build.flag(flag);
     }
