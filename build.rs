@@ -112,4 +112,9 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(cuda_minor, values(any()))");
     println!("cargo:rustc-cfg=cuda_major=\"{}\"", headers.version / 1000);
     println!("cargo:rustc-cfg=cuda_minor=\"{}\"", headers.version % 1000 / 10);
+    // `cfg(cuda_header = "cudaProfiler.h")`: each header bound.
+    println!("cargo::rustc-check-cfg=cfg(cuda_header, values(any()))");
+    for name in bound.names() {
+        println!("cargo:rustc-cfg=cuda_header=\"{name}\"");
+    }
 }

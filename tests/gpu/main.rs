@@ -1,7 +1,8 @@
 //! The CUDA programming guide's Driver API chapter, run on a GPU through the raw bindings:
 //! vectorAddDrv, contexts, modules and the JIT linker, kernel parameters, and interoperability
 //! with the runtime; past one GPU and one process: IPC handles and VMM shared with a child
-//! process, peer access between two GPUs, and NCCL.
+//! process, peer access between two GPUs, and NCCL; and the headers besides cuda.h: the profiler,
+//! versioned function pointers, OpenGL interop (with `--features gl`).
 //!
 //! `cargo test --test gpu` runs them where a GPU is usable. Elsewhere (cuInit fails, or there is
 //! no device) every GPU test is reported as ignored, never as passed, after one line saying why;
@@ -13,7 +14,11 @@
 #[macro_use]
 mod common;
 mod context;
+mod extra_headers;
 mod fixtures;
+mod gl_interop;
+#[cfg(feature = "gl")]
+mod headless_gl;
 mod ipc;
 mod module;
 mod multi;
@@ -36,7 +41,7 @@ fn main() {
     let tests = [vector_add::TESTS, context::TESTS, module::TESTS, params::TESTS, runtime::TESTS].concat();
     let gpu_trials =
         tests.into_iter().map(|(name, test)| Trial::test(name, move || common::on_own_thread(test)).with_ignored_flag(usable.is_err()));
-    let gated = [ipc::TESTS, vmm::TESTS, peer::TESTS, nccl::TESTS].concat();
+    let gated = [ipc::TESTS, vmm::TESTS, peer::TESTS, nccl::TESTS, extra_headers::TESTS, gl_interop::TESTS].concat();
     let gated_trials = gated
         .into_iter()
         .map(|(name, test)| Trial::ignorable_test(name, move || multi::on_own_thread(test)).with_ignored_flag(usable.is_err()));
