@@ -10,3 +10,9 @@ size_t consumer_sizeof_launch_config(void) { return sizeof(CUlaunchConfig); }
 /* The documented name as a C caller writes it, compiled against the same header. */
 void *consumer_cu_mem_alloc(void) { return (void *)&cuMemAlloc; }
 #endif
+
+/* Every header libcuda-sys bound (DEP_CUDA_WRAPPER). */
+#include CONSUMER_WRAPPER
+#if defined(CONSUMER_HAS_PROFILER) && defined(CONSUMER_LINKS_LIBCUDA)
+void *consumer_cu_profiler_start(void) { return (void *)&cuProfilerStart; }
+#endif
