@@ -25,9 +25,10 @@ fn cu_profiler_start_and_stop_resolve_and_answer() {
     // Linked (or, with dynamic-loading, resolved) from the driver library, and called.
     assert_eq!(unsafe { cuProfilerStart() }, expected, "cuProfilerStart");
     assert_eq!(unsafe { cuProfilerStop() }, expected, "cuProfilerStop");
-    // cudaProfilerTypedefs.h types the same function.
-    let typed: PFN_cuProfilerStart_v4000 = Some(cuProfilerStart);
-    assert_eq!(unsafe { typed.unwrap()() }, expected);
+    // The driver's cuProfilerStart by version, called through cudaProfilerTypedefs.h's type.
+    let p = unsafe { get_proc_address(c"cuProfilerStart", 4000) }.unwrap();
+    let typed = unsafe { core::mem::transmute::<*mut c_void, PFN_cuProfilerStart_v4000>(p) }.expect("not null");
+    assert_eq!(unsafe { typed() }, expected);
 }
 
 #[cfg(not(cuda_header = "cudaProfiler.h"))]

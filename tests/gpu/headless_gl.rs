@@ -40,6 +40,7 @@ const GL_RENDERER: c_uint = 0x1F01;
 const GL_VERSION: c_uint = 0x1F02;
 
 /// The EGL and GL functions used, taken from the libraries that `Gl` keeps open.
+#[derive(Clone, Copy)]
 struct Fns {
     get_display: unsafe extern "C" fn(*mut c_void) -> EGLDisplay,
     initialize: unsafe extern "C" fn(EGLDisplay, *mut EGLint, *mut EGLint) -> EGLBoolean,
@@ -121,38 +122,29 @@ impl Gl {
         }
         displays.push(("EGL_DEFAULT_DISPLAY".to_string(), unsafe { (fns.get_display)(ptr::null_mut()) }));
         let mut refused = Vec::new();
-        let mut fns = Some(fns);
         for (name, display) in displays {
-            let f = fns.take().expect("put back after each refusal");
-            match Gl::on_display(f, display, name.clone()) {
+            match Gl::on_display(fns, display, name.clone()) {
                 Ok(current) => match accept() {
                     Ok(answer) => return Ok((current.into_gl([egl, gl]), answer)),
                     Err(why) => {
                         refused.push(format!("{}: {why}", current.name));
-                        fns = Some(current.close());
+                        current.close();
                     }
                 },
-                Err((f, why)) => {
-                    refused.push(format!("{name}: {why}"));
-                    fns = Some(f);
-                }
+                Err(why) => refused.push(format!("{name}: {why}")),
             }
         }
         Err(format!("no EGL display gave an OpenGL context that CUDA can use ({})", refused.join("; ")))
     }
 
-    /// A pbuffer and an OpenGL context on `display`, current; on failure the functions come back.
-    fn on_display(fns: Fns, display: EGLDisplay, name: String) -> Result<Opening, (Fns, String)> {
+    /// A pbuffer and an OpenGL context on `display`, current.
+    fn on_display(fns: Fns, display: EGLDisplay, name: String) -> Result<Opening, String> {
         if display.is_null() {
-            return Err((fns, "no display".to_string()));
+            return Err("no display".to_string());
         }
-        let fail = |fns: Fns, what: &str| {
-            let error = unsafe { (fns.get_error)() };
-            Err((fns, format!("{what} failed (EGL error {error:#x})")))
-        };
         let (mut major, mut minor) = (0, 0);
         if unsafe { (fns.initialize)(display, &mut major, &mut minor) } != EGL_TRUE {
-            return fail(fns, "eglInitialize");
+            return Err(format!("eglInitialize failed (EGL error {:#x})", unsafe { (fns.get_error)() }));
         }
         let vendor = unsafe { (fns.query_string)(display, EGL_VENDOR) };
         let vendor = if vendor.is_null() { "?".into() } else { unsafe { CStr::from_ptr(vendor) }.to_string_lossy() };
@@ -270,14 +262,14 @@ impl Opening {
         }
     }
 
-    fn fail<T>(self, what: &str) -> Result<T, (Fns, String)> {
+    fn fail<T>(self, what: &str) -> Result<T, String> {
         let error = unsafe { (self.fns.get_error)() };
-        let message = format!("{what} failed (EGL error {error:#x})");
-        Err((self.close(), message))
+        self.close();
+        Err(format!("{what} failed (EGL error {error:#x})"))
     }
 
-    /// Releases what was made and hands the functions back.
-    fn close(self) -> Fns {
+    /// Releases what was made.
+    fn close(self) {
         let f = self.fns;
         unsafe {
             (f.make_current)(self.display, ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
@@ -289,7 +281,6 @@ impl Opening {
             }
             (f.terminate)(self.display);
         }
-        f
     }
 }
 
