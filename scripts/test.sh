@@ -4,8 +4,9 @@
 # library from Debian non-free), then every supported header release is built and tested, each in
 # its own target directory. The GPU tests report themselves as ignored where there is no GPU.
 #
-#   scripts/test.sh            every release, then per-thread streams and dynamic loading
-#   scripts/test.sh 13.0       one release (11.8, 12.9, 13.0, 13.5)
+#   scripts/test.sh            every release, then per-thread streams and dynamic loading, then the
+#                              interop features (gl, egl, vdpau)
+#   scripts/test.sh 13.0       one release (11.8, 12.9, 13.0, 13.5), and its ABI check with gl, egl, vdpau
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
@@ -46,6 +47,16 @@ discovery() {
   echo "second build: $(grep -c Fresh <<<"$log") crates fresh, build script not run"
 }
 
+# The graphics interop headers (features gl, egl, vdpau) bound too: the ABI check of one release,
+# and with no arguments the whole suite, in link mode and with dynamic-loading.
+INTEROP=libcuda-sys/gl,libcuda-sys/egl,libcuda-sys/vdpau,libcuda-sys-consumer/gl
+interop_abi() {
+  local release=$1
+  echo "=== CUDA $release headers with gl, egl, vdpau: the ABI check"
+  LIBCUDA_SYS_INCLUDE_DIR=$(headers_of "$release") CARGO_TARGET_DIR="target/cuda-$release" \
+    cargo test -p libcuda-sys-systest --features libcuda-sys/gl,libcuda-sys/egl,libcuda-sys/vdpau
+}
+
 releases=("${@:-13.0 12.9 11.8 13.5}")
 for release in ${releases[*]}; do
   suite "$release"
@@ -55,4 +66,11 @@ if [ $# -eq 0 ]; then
   suite 13.0 --features libcuda-sys/dynamic-loading
   suite 12.9 --features libcuda-sys/dynamic-loading,libcuda-sys/per-thread-default-stream
   discovery
+fi
+for release in ${releases[*]}; do
+  interop_abi "$release"
+done
+if [ $# -eq 0 ]; then
+  suite 13.0 --features "$INTEROP"
+  suite 13.0 --features "$INTEROP,libcuda-sys/dynamic-loading"
 fi
