@@ -195,11 +195,11 @@ pub fn find(
                 .map(|s| format!("  {}: Debian, Ubuntu: apt install {}; Fedora, RHEL: dnf install {}", s.header, s.debian, s.fedora))
                 .collect();
             return Err(format!(
-                "feature `{f}` needs the system header{} {}, which the C compiler cannot include. {} includes {}. Install:\n{}",
+                "feature `{f}` needs the system header{} {}, which the C compiler cannot include ({} uses {}). Install:\n{}",
                 if missing.len() > 1 { "s" } else { "" },
                 missing.iter().map(|s| s.header).collect::<Vec<_>>().join(" and "),
                 extra.header,
-                if missing.len() > 1 { "them" } else { "it" },
+                if missing.len() > 1 { "their types" } else { "its types" },
                 lines.join("\n")
             ));
         }

@@ -118,5 +118,5 @@ pub fn includable(header: &str) -> bool {
     if fs::create_dir_all(&dir).and_then(|_| fs::write(&file, format!("#include <{header}>\n"))).is_err() {
         return false;
     }
-    cc::Build::new().file(&file).cargo_metadata(false).warnings(false).try_expand().is_ok()
+    cc::Build::new().file(&file).cargo_metadata(false).cargo_warnings(false).warnings(false).try_expand().is_ok()
 }
