@@ -26,6 +26,8 @@ pub fn tidy_doc(doc: &str) -> String {
     }
     let mut out = String::with_capacity(text.len());
     let (mut in_code, mut in_fence) = (false, false);
+    // Where the content of the open code span starts in `out`.
+    let mut span_start = 0;
     let mut chars = text.chars().peekable();
     let mut line_start = true;
     while let Some(c) = chars.next() {
@@ -37,9 +39,21 @@ pub fn tidy_doc(doc: &str) -> String {
         }
         line_start = c == '\n';
         match c {
-            '`' if !in_fence => {
-                in_code = !in_code;
+            '`' if !in_fence && !in_code => {
+                in_code = true;
                 out.push(c);
+                span_start = out.len();
+            }
+            // Doxygen's `\p name.` ends the word before the sentence's period: the punctuation
+            // goes after the span (`name`.), unless the span holds nothing else.
+            '`' if !in_fence => {
+                in_code = false;
+                let content = &out[span_start..];
+                let kept = content.trim_end_matches(['.', ',', ';', ':']).len();
+                let punctuation = if kept > 0 { content[kept..].to_string() } else { String::new() };
+                out.truncate(span_start + content.len() - punctuation.len());
+                out.push(c);
+                out.push_str(&punctuation);
             }
             '[' | ']' if !in_fence && !in_code => {
                 out.push('\\');
@@ -97,6 +111,13 @@ mod tests {
     fn references_become_code_spans() {
         assert_eq!(tidy_doc("See [`::cuCtxCreate,`] [`::CUresult`]"), "See `cuCtxCreate`, `CUresult`");
         assert_eq!(tidy_doc("returns ::CUDA_SUCCESS or"), "returns `CUDA_SUCCESS` or");
+    }
+
+    #[test]
+    fn punctuation_leaves_code_spans() {
+        assert_eq!(tidy_doc("in `phCtx.` Then `a,` `b;` `c:` `d.,`"), "in `phCtx`. Then `a`, `b`; `c`: `d`.,");
+        assert_eq!(tidy_doc("`x.y` and `...` stay"), "`x.y` and `...` stay");
+        assert_eq!(tidy_doc("```c\nf(a.`b.`);\n```"), "```c\nf(a.`b.`);\n```");
     }
 
     #[test]

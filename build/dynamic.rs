@@ -1,11 +1,12 @@
-//! The `dynamic-loading` output pass: the same functions, with no link-time libcuda.
+//! The `dynamic-loading` form of each function, and the table `src/dynamic.rs` reads.
 //!
-//! bindgen's output is read as tokens (string literals, comments and nesting respected: the
-//! parameter types of callbacks hold parentheses, the docs hold anything), and each
-//! `extern "C" { ... }` block of function declarations is replaced by one wrapper per function:
+//! Every function bindgen declares gets, beside its `extern "C"` declaration (compiled without the
+//! feature), a wrapper of the same name, signature and docs (compiled with it) that resolves its
+//! symbol on the first call:
 //!
 //! ```text
-//! #[doc = "..."]                       // the declaration's own attributes, docs included
+//! #[doc = "..."]                       // the declaration's own docs
+//! #[cfg(feature = "dynamic-loading")]
 //! #[inline]
 //! pub unsafe extern "C" fn cuInit(Flags: ::core::ffi::c_uint) -> CUresult {
 //!     static __SLOT: crate::dynamic::Slot = crate::dynamic::Slot::new();
@@ -16,15 +17,16 @@
 //! }
 //! ```
 //!
-//! Same name, same signature, same docs, so the documented-name re-exports that follow
-//! (`pub use self::cuCtxCreate_v4 as cuCtxCreate;`) and every caller compile unchanged; the symbol
-//! looked up is the one link mode binds (bindgen's `link_name` when it writes one, else the name).
-//! Besides, [`driver`] writes `OUT_DIR/dynamic.rs`: the library to open, decided by the target,
-//! and the documented names, for `libcuda_sys::dynamic::is_available`.
+//! The symbol looked up is the one link mode binds (bindgen's `link_name` when it writes one, else
+//! the name), so the documented-name re-exports and every caller compile unchanged in both modes.
 
+use crate::conventions::DYNAMIC_FEATURE;
+use proc_macro2::Span;
+use quote::{format_ident, quote};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
+use syn::{parse_quote, FnArg, ForeignItemFn, Item, Pat, ReturnType, Type};
 
 /// The driver library a program opens at run time, by target OS (never the unversioned
 /// `libcuda.so`, which only a toolkit's development files provide).
@@ -35,17 +37,80 @@ pub fn library_name(target_os: &str) -> &'static str {
     }
 }
 
+/// The lazily resolving wrapper of the declaration `f`, bound to `symbol`. With `export`, the
+/// wrapper's symbol is that name instead of a Rust-mangled one: the C wrappers of static inline
+/// functions call it (see `conventions::hidden_name`).
+pub fn wrapper(f: &ForeignItemFn, symbol: &str, export: Option<&str>) -> Result<Item, String> {
+    let name = &f.sig.ident;
+    if f.sig.variadic.is_some() {
+        return Err(format!("{name} is variadic: a variadic function cannot be wrapped"));
+    }
+    let mut parameters = Vec::new();
+    let mut arguments = Vec::new();
+    for (i, input) in f.sig.inputs.iter().enumerate() {
+        let FnArg::Typed(typed) = input else { return Err(format!("{name}: a receiver in a foreign function")) };
+        let ident = match &*typed.pat {
+            Pat::Ident(p) => p.ident.clone(),
+            Pat::Wild(_) => format_ident!("arg{}", i + 1),
+            _ => return Err(format!("{name}: parameter {} is neither a name nor `_`", i + 1)),
+        };
+        let ty = &typed.ty;
+        parameters.push(quote!(#ident: #ty));
+        arguments.push(ident);
+    }
+    let output = &f.sig.output;
+    // Unresolved: a CUresult function answers the error code that Slot::get chose; a function
+    // without a return value does nothing; any other returns its type's all-zero value.
+    let (unresolved, note) = match output {
+        ReturnType::Type(_, ty) if matches!(&**ty, Type::Path(p) if p.path.is_ident("CUresult")) => (
+            quote!(__e),
+            "returns `CUDA_ERROR_NOT_FOUND` when the driver library lacks it, `CUDA_ERROR_NO_DEVICE` when no driver library loads",
+        ),
+        ReturnType::Default => (
+            quote!({
+                let _ = __e;
+            }),
+            "does nothing when the driver library lacks it or none loads",
+        ),
+        ReturnType::Type(..) => (
+            quote!({
+                let _ = __e;
+                unsafe { ::core::mem::zeroed() }
+            }),
+            "returns zero (or null) when the driver library lacks it or none loads",
+        ),
+    };
+    let doc = format!("\n\n*dynamic-loading*: calls the driver's `{symbol}`, looked up on the first call; {note} (see [`dynamic`]).");
+    let symbol = syn::LitByteStr::new(format!("{symbol}\0").as_bytes(), Span::call_site());
+    // An exported function is always emitted; `#[inline]` would be ignored.
+    let linkage = match export {
+        Some(export) => quote!(#[export_name = #export]),
+        None => quote!(#[inline]),
+    };
+    // The declaration's attributes (its docs) are moved over as they are, not printed and parsed again.
+    let mut wrapper: syn::ItemFn = parse_quote! {
+        #[doc = #doc]
+        #[cfg(feature = #DYNAMIC_FEATURE)]
+        #linkage
+        pub unsafe extern "C" fn #name(#(#parameters),*) #output {
+            static __SLOT: crate::dynamic::Slot = crate::dynamic::Slot::new();
+            match __SLOT.get(#symbol) {
+                Ok(__f) => unsafe {
+                    ::core::mem::transmute::<*mut ::core::ffi::c_void, unsafe extern "C" fn(#(#parameters),*) #output>(__f)(#(#arguments),*)
+                },
+                Err(__e) => #unresolved,
+            }
+        }
+    };
+    let attrs = f.attrs.iter().filter(|a| !a.path().is_ident("link_name")).cloned();
+    wrapper.attrs.splice(0..0, attrs);
+    Ok(Item::Fn(wrapper))
+}
+
 /// Writes `OUT_DIR/dynamic.rs` for `src/dynamic.rs` and says what the build did instead of
-/// linking. `renames` are the documented names and their symbols; only those whose symbol the
-/// header declares (`functions`) are kept, as in the bindings. A name that leads to a static
-/// inline wrapper stands for the `shadowed` driver symbol the wrapper calls.
-pub fn driver(
-    target_os: &str,
-    renames: &[(String, String)],
-    functions: &[String],
-    shadowed: &[String],
-    out_dir: &Path,
-) -> Result<(), String> {
+/// linking: the library to open, decided by the target, and the documented names whose symbol
+/// the header declares (`renames`: name → symbol; `functions`: the declared symbols).
+pub fn table(target_os: &str, renames: &[(String, String)], functions: &[String], out_dir: &Path) -> Result<(), String> {
     let library = library_name(target_os);
     let mut code = String::from("// Generated by libcuda-sys's build script (build/dynamic.rs) for the dynamic-loading feature.\n");
     let _ = writeln!(
@@ -54,499 +119,12 @@ pub fn driver(
          (`{target_os}`) at build time.\npub const DEFAULT_LIBRARY: &str = {library:?};"
     );
     code.push_str("/// Documented name → the symbol that this header's macros make of it.\nconst RENAMES: &[(&str, &str)] = &[\n");
-    for (name, target) in renames.iter().filter(|(_, t)| functions.contains(t)) {
-        let wrapped = renames.iter().find(|(s, t)| t == target && shadowed.contains(s)).map(|(s, _)| s);
-        let symbol = wrapped.unwrap_or(target);
-        if symbol != name {
-            let _ = writeln!(code, "    ({name:?}, {symbol:?}),");
-        }
+    for (name, symbol) in renames.iter().filter(|(_, s)| functions.contains(s)) {
+        let _ = writeln!(code, "    ({name:?}, {symbol:?}),");
     }
     code.push_str("];\n");
     let file = out_dir.join("dynamic.rs");
     fs::write(&file, code).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     println!("libcuda-sys: dynamic-loading: no link to libcuda; programs open {library} on their first call");
     Ok(())
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Ident,
-    Literal,
-    Punct,
-    Open,
-    Close,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Token<'a> {
-    kind: Kind,
-    text: &'a str,
-    start: usize,
-}
-
-impl Token<'_> {
-    fn end(&self) -> usize {
-        self.start + self.text.len()
-    }
-    fn is(&self, kind: Kind, text: &str) -> bool {
-        self.kind == kind && self.text == text
-    }
-}
-
-/// Splits Rust source into tokens. Enough of Rust's lexical grammar for bindgen's output:
-/// identifiers and numbers, string literals (plain, byte, C, raw), char literals and lifetimes,
-/// comments (skipped), brackets, and `::`, `->`, `=>` as single tokens.
-fn lex(code: &str) -> Result<Vec<Token<'_>>, String> {
-    let bytes = code.as_bytes();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    let error = |at: usize, what: &str| format!("{what} at byte {at}: `{}`", &code[at..code.len().min(at + 60)]);
-    while i < bytes.len() {
-        let c = bytes[i];
-        let start = i;
-        let kind;
-        if c.is_ascii_whitespace() {
-            i += 1;
-            continue;
-        } else if code[i..].starts_with("//") {
-            i = code[i..].find('\n').map_or(bytes.len(), |n| i + n);
-            continue;
-        } else if code[i..].starts_with("/*") {
-            let mut depth = 0;
-            while i < bytes.len() {
-                if code[i..].starts_with("/*") {
-                    depth += 1;
-                    i += 2;
-                } else if code[i..].starts_with("*/") {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
-            if depth != 0 {
-                return Err(error(start, "unterminated comment"));
-            }
-            continue;
-        } else if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 {
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80) {
-                i += 1;
-            }
-            let word = &code[start..i];
-            let prefix = matches!(word, "b" | "c" | "r" | "br" | "cr");
-            if word == "b" && bytes.get(i) == Some(&b'\'') {
-                i = char_end(code, i).ok_or_else(|| error(start, "unterminated byte literal"))?;
-                kind = Kind::Literal;
-            } else if prefix && i < bytes.len() && (bytes[i] == b'"' || (word.ends_with('r') && bytes[i] == b'#')) {
-                i = if word.ends_with('r') { raw_string_end(code, i) } else { string_end(code, i) }
-                    .ok_or_else(|| error(start, "unterminated string literal"))?;
-                kind = Kind::Literal;
-            } else {
-                kind = Kind::Ident;
-            }
-        } else if c == b'"' {
-            i = string_end(code, i).ok_or_else(|| error(start, "unterminated string literal"))?;
-            kind = Kind::Literal;
-        } else if c == b'\'' {
-            // 'x' or '\n' is a char literal; 'a (no closing quote after one character) a lifetime.
-            if let Some(end) = char_end(code, i) {
-                i = end;
-                kind = Kind::Literal;
-            } else {
-                i += 1;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-                kind = Kind::Ident;
-            }
-        } else if matches!(c, b'(' | b'[' | b'{') {
-            i += 1;
-            kind = Kind::Open;
-        } else if matches!(c, b')' | b']' | b'}') {
-            i += 1;
-            kind = Kind::Close;
-        } else {
-            i += if ["::", "->", "=>"].iter().any(|p| code[i..].starts_with(p)) {
-                2
-            } else {
-                code[i..].chars().next().map_or(1, char::len_utf8)
-            };
-            kind = Kind::Punct;
-        }
-        tokens.push(Token { kind, text: &code[start..i], start });
-    }
-    Ok(tokens)
-}
-
-/// The index just past the closing quote of the string literal whose opening quote is at `open`.
-fn string_end(code: &str, open: usize) -> Option<usize> {
-    let bytes = code.as_bytes();
-    let mut i = open + 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            _ => i += 1,
-        }
-    }
-    None
-}
-
-/// The index just past a char literal whose opening quote is at `open`; None if it is a lifetime.
-fn char_end(code: &str, open: usize) -> Option<usize> {
-    let mut chars = code[open + 1..].char_indices();
-    let (_, first) = chars.next()?;
-    if first == '\\' {
-        // The escaped character, then anything up to the closing quote (\u{...}).
-        chars.next()?;
-        return chars.find(|&(_, c)| c == '\'').map(|(n, _)| open + 1 + n + 1);
-    }
-    let (n, second) = chars.next()?;
-    (second == '\'').then_some(open + 1 + n + 1)
-}
-
-/// The same for a raw string literal whose `#`s or opening quote start at `at`.
-fn raw_string_end(code: &str, at: usize) -> Option<usize> {
-    let hashes = code[at..].bytes().take_while(|&b| b == b'#').count();
-    let open = at + hashes;
-    if code.as_bytes().get(open) != Some(&b'"') {
-        return None;
-    }
-    let closing = format!("\"{}", "#".repeat(hashes));
-    code[open + 1..].find(&closing).map(|n| open + 1 + n + closing.len())
-}
-
-/// The index of the token that closes the bracket opened at `open`.
-fn closing(tokens: &[Token], open: usize) -> Result<usize, String> {
-    let mut depth = 0usize;
-    for (i, t) in tokens.iter().enumerate().skip(open) {
-        match t.kind {
-            Kind::Open => depth += 1,
-            Kind::Close => {
-                depth -= 1;
-                if depth == 0 {
-                    return Ok(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    Err(format!("unbalanced `{}` at byte {}", tokens[open].text, tokens[open].start))
-}
-
-/// One declaration of an `extern "C"` block.
-#[derive(Debug, PartialEq, Eq)]
-struct Function {
-    /// Its attributes as written, `link_name` excepted.
-    attributes: Vec<String>,
-    name: String,
-    /// The symbol it is bound to.
-    symbol: String,
-    /// `(name, type)` of each parameter.
-    parameters: Vec<(String, String)>,
-    /// The return type as written; None for none.
-    returns: Option<String>,
-}
-
-/// The text from the first to the last token of `tokens` (as written, with its spacing).
-fn text<'a>(code: &'a str, tokens: &[Token]) -> &'a str {
-    match (tokens.first(), tokens.last()) {
-        (Some(first), Some(last)) => &code[first.start..last.end()],
-        _ => "",
-    }
-}
-
-/// Splits a parameter list (the tokens between its parentheses) at the commas outside any
-/// bracket or generic argument list.
-fn parameters(code: &str, tokens: &[Token]) -> Result<Vec<(String, String)>, String> {
-    let mut out = Vec::new();
-    let mut depth = 0i32;
-    let mut from = 0;
-    for i in 0..=tokens.len() {
-        let t = tokens.get(i);
-        match t.map(|t| (t.kind, t.text)) {
-            Some((Kind::Open, _) | (Kind::Punct, "<")) => depth += 1,
-            Some((Kind::Close, _) | (Kind::Punct, ">")) => depth -= 1,
-            Some((Kind::Punct, ",")) if depth == 0 => {}
-            Some(_) => continue,
-            None => {}
-        }
-        if t.is_some_and(|t| !t.is(Kind::Punct, ",")) || depth != 0 {
-            continue;
-        }
-        let parameter = &tokens[from..i];
-        from = i + 1;
-        match parameter {
-            [] => {}
-            [name, colon, ty @ ..] if name.kind == Kind::Ident && colon.is(Kind::Punct, ":") && !ty.is_empty() => {
-                let name = if name.text == "_" { format!("arg{}", out.len() + 1) } else { name.text.to_string() };
-                out.push((name, text(code, ty).to_string()));
-            }
-            _ => return Err(format!("cannot read the parameter `{}` (a variadic function cannot be wrapped)", text(code, parameter))),
-        }
-    }
-    Ok(out)
-}
-
-/// Reads the items of an `extern "C"` block: attributes, then `pub fn NAME(...) [-> TYPE];`.
-fn functions(code: &str, items: &[Token]) -> Result<Vec<Function>, String> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < items.len() {
-        let mut attributes = Vec::new();
-        let mut link_name = None;
-        while items[i].is(Kind::Punct, "#") && items.get(i + 1).is_some_and(|t| t.is(Kind::Open, "[")) {
-            let close = closing(items, i + 1)?;
-            match &items[i + 2..close] {
-                [name, eq, value] if name.is(Kind::Ident, "link_name") && eq.is(Kind::Punct, "=") => {
-                    // bindgen marks a name the platform must not mangle with a leading \u{1}.
-                    let symbol = value.text.trim_matches('"').trim_start_matches("\\u{1}").to_string();
-                    link_name = Some(symbol);
-                }
-                _ => attributes.push(text(code, &items[i..=close]).to_string()),
-            }
-            i = close + 1;
-            if i >= items.len() {
-                return Err("attributes at the end of an extern block".into());
-            }
-        }
-        let start = i;
-        if items[i].is(Kind::Ident, "pub") {
-            i += 1;
-        }
-        let is_fn = items.get(i).is_some_and(|t| t.is(Kind::Ident, "fn"));
-        let (Some(name), Some(open)) = (items.get(i + 1), items.get(i + 2)) else {
-            return Err(format!("cannot read `{}`", text(code, &items[start..])));
-        };
-        if !is_fn || name.kind != Kind::Ident || !open.is(Kind::Open, "(") {
-            let end = items[start..].iter().position(|t| t.is(Kind::Punct, ";")).map_or(items.len(), |n| start + n + 1);
-            return Err(format!("only functions can be loaded lazily, not `{}`", text(code, &items[start..end])));
-        }
-        let close = closing(items, i + 2)?;
-        let parameters = parameters(code, &items[i + 3..close])?;
-        i = close + 1;
-        let returns = if items.get(i).is_some_and(|t| t.is(Kind::Punct, "->")) {
-            let from = i + 1;
-            let mut depth = 0i32;
-            while i < items.len() && !(depth == 0 && items[i].is(Kind::Punct, ";")) {
-                match items[i].kind {
-                    Kind::Open => depth += 1,
-                    Kind::Close => depth -= 1,
-                    _ => {}
-                }
-                i += 1;
-            }
-            Some(text(code, &items[from..i]).to_string())
-        } else {
-            None
-        };
-        if !items.get(i).is_some_and(|t| t.is(Kind::Punct, ";")) {
-            return Err(format!("no `;` after the declaration of {}", name.text));
-        }
-        i += 1;
-        out.push(Function {
-            attributes,
-            symbol: link_name.unwrap_or_else(|| name.text.to_string()),
-            name: name.text.to_string(),
-            parameters,
-            returns,
-        });
-    }
-    Ok(out)
-}
-
-/// A declaration bound to bindgen's C wrapper of a static inline function (compiled into this
-/// crate by the build), kept as it is: it is no driver symbol.
-fn kept_extern(f: &Function) -> String {
-    let signature: Vec<String> = f.parameters.iter().map(|(name, ty)| format!("{name}: {ty}")).collect();
-    let arrow = f.returns.as_ref().map(|r| format!(" -> {r}")).unwrap_or_default();
-    format!(
-        "unsafe extern \"C\" {{\n{}\n#[link_name = \"{}\"]\npub fn {}({}){arrow};\n}}",
-        f.attributes.join("\n"),
-        f.symbol,
-        f.name,
-        signature.join(", ")
-    )
-}
-
-/// The name under which the C wrappers of static inline functions reach the driver symbol
-/// `name` when a macro gives `name` to another function (`cuGetProcAddress_v2` with per-thread
-/// streams): the build compiles them with `-Dname=` this.
-pub fn hidden_name(name: &str) -> String {
-    format!("libcuda_sys_dynamic_{name}")
-}
-
-/// The lazily resolving wrapper of one declaration.
-fn wrapper(f: &Function, shadowed: bool) -> String {
-    let signature: Vec<String> = f.parameters.iter().map(|(name, ty)| format!("{name}: {ty}")).collect();
-    let signature = signature.join(", ");
-    let arguments: Vec<&str> = f.parameters.iter().map(|(name, _)| name.as_str()).collect();
-    let arguments = arguments.join(", ");
-    let arrow = f.returns.as_ref().map(|r| format!(" -> {r}")).unwrap_or_default();
-    // Unresolved: a CUresult function answers the error code that Slot::get chose; a function
-    // without a return value does nothing; any other returns its type's all-zero value.
-    let (unresolved, note) = match f.returns.as_deref() {
-        Some("CUresult") => {
-            ("__e", "returns `CUDA_ERROR_NOT_FOUND` when the driver library lacks it, `CUDA_ERROR_NO_DEVICE` when no driver library loads")
-        }
-        None => ("{ let _ = __e; }", "does nothing when the driver library lacks it or none loads"),
-        Some(_) => {
-            ("{ let _ = __e; unsafe { ::core::mem::zeroed() } }", "returns zero (or null) when the driver library lacks it or none loads")
-        }
-    };
-    // A shadowed symbol is called only by the C wrappers, under its hidden name: no Rust item
-    // of the crate's API (a private module), but an exported symbol.
-    let (name, exported) =
-        if shadowed { (hidden_name(&f.name), "#[allow(dead_code)]\n#[no_mangle]\n") } else { (f.name.clone(), "#[inline]\n") };
-    let mut out = String::new();
-    if shadowed {
-        out.push_str(&format!("#[allow(non_snake_case)]\nmod {name} {{\nuse super::*;\n"));
-    }
-    for attribute in &f.attributes {
-        out.push_str(attribute);
-        out.push('\n');
-    }
-    let _ = writeln!(
-        out,
-        "#[doc = \"\\n\\n*dynamic-loading*: calls the driver's `{symbol}`, looked up on the first call; {note} \
-         (see [`dynamic`]).\"]\n\
-         {exported}\
-         pub unsafe extern \"C\" fn {name}({signature}){arrow} {{\n    \
-         static __SLOT: crate::dynamic::Slot = crate::dynamic::Slot::new();\n    \
-         match __SLOT.get(b\"{symbol}\\0\") {{\n        \
-         Ok(__f) => unsafe {{ ::core::mem::transmute::<*mut ::core::ffi::c_void, unsafe extern \"C\" fn({signature}){arrow}>(__f)({arguments}) }},\n        \
-         Err(__e) => {unresolved},\n    \
-         }}\n\
-         }}",
-        symbol = f.symbol,
-    );
-    if shadowed {
-        out.push_str("}\n");
-    }
-    out
-}
-
-/// Replaces every `extern "C" { ... }` block of `code` (bindgen's output) by wrappers that
-/// resolve their symbol on the first call; returns the new code and how many functions it wraps.
-/// Declarations bound to C wrappers of static inline functions (`link_name = "NAME__extern"`)
-/// stay declarations; the wrappers of `shadowed` names get their [`hidden_name`].
-pub fn wrappers(code: &str, shadowed: &[String]) -> Result<(String, usize), String> {
-    let tokens = lex(code)?;
-    let mut out = String::with_capacity(code.len() + code.len() / 2);
-    let mut copied = 0;
-    let mut count = 0;
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < tokens.len() {
-        let t = tokens[i];
-        match t.kind {
-            Kind::Open => depth += 1,
-            Kind::Close => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        // `[unsafe] extern "C" {` at the top level.
-        let is_extern = depth == 0
-            && t.is(Kind::Ident, "extern")
-            && tokens.get(i + 1).is_some_and(|t| t.is(Kind::Literal, "\"C\""))
-            && tokens.get(i + 2).is_some_and(|t| t.is(Kind::Open, "{"));
-        if !is_extern {
-            i += 1;
-            continue;
-        }
-        let start = if i > 0 && tokens[i - 1].is(Kind::Ident, "unsafe") { tokens[i - 1].start } else { t.start };
-        let close = closing(&tokens, i + 2)?;
-        let functions = functions(code, &tokens[i + 3..close])?;
-        out.push_str(&code[copied..start]);
-        for f in &functions {
-            if f.symbol == format!("{}__extern", f.name) {
-                out.push_str(&kept_extern(f));
-            } else {
-                out.push_str(&wrapper(f, shadowed.contains(&f.name)));
-                count += 1;
-            }
-            out.push('\n');
-        }
-        copied = tokens[close].end();
-        i = close + 1;
-    }
-    out.push_str(&code[copied..]);
-    if count == 0 {
-        return Err("bindgen's output has no `extern \"C\"` block of functions to wrap".into());
-    }
-    Ok((out, count))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const SAMPLE: &str = r#"/* automatically generated by rust-bindgen 0.73.2 */
-pub type CUhostFn = :: core :: option :: Option < unsafe extern "C" fn (userData : * mut :: core :: ffi :: c_void) > ;
-unsafe extern "C" { # [doc = "Odd docs: ) ( } { \" extern \"C\" { pub fn fake () ; }"] pub fn cuInit (Flags : :: core :: ffi :: c_uint) -> CUresult ; pub fn cuLaunchHostFunc (hStream : CUstream , fn_ : CUhostFn , cb : :: core :: option :: Option < unsafe extern "C" fn (a : :: core :: ffi :: c_int , b : * mut u8) -> CUresult > , userData : * mut :: core :: ffi :: c_void ,) -> CUresult ; # [link_name = "\u{1}cuReal_v2"] pub fn cuReal () ; pub fn cuCount () -> :: core :: ffi :: c_int ; }
-pub const X : u32 = 1 ;"#;
-
-    #[test]
-    fn reads_declarations_with_callbacks_and_odd_docs() {
-        let (code, count) = wrappers(SAMPLE, &[]).unwrap();
-        assert_eq!(count, 4);
-        // The fn-pointer typedef (an `extern "C" fn` type, no block) is untouched.
-        assert!(code.contains("pub type CUhostFn = :: core :: option :: Option < unsafe extern \"C\" fn (userData"));
-        assert!(code.contains("pub const X : u32 = 1 ;"));
-        // The docs keep their odd text, and no fake function was made of it.
-        assert!(code.contains(r#"# [doc = "Odd docs: ) ( } { \" extern \"C\" { pub fn fake () ; }"]"#));
-        assert!(!code.contains("fn fake("));
-        assert!(code.contains("pub unsafe extern \"C\" fn cuInit(Flags: :: core :: ffi :: c_uint) -> CUresult {"));
-        assert!(code.contains("(__f)(Flags)"));
-        // The callback's parameter list held commas and parentheses; the trailing comma is gone.
-        assert!(code.contains(
-            "fn cuLaunchHostFunc(hStream: CUstream, fn_: CUhostFn, cb: :: core :: option :: Option < unsafe extern \"C\" fn (a : :: core :: ffi :: c_int , b : * mut u8) -> CUresult >, userData: * mut :: core :: ffi :: c_void) -> CUresult {"
-        ));
-        assert!(code.contains("(__f)(hStream, fn_, cb, userData)"));
-        // link_name decides the symbol; no return type means nothing to return.
-        assert!(code.contains("pub unsafe extern \"C\" fn cuReal() {"));
-        assert!(code.contains("b\"cuReal_v2\\0\""));
-        assert!(!code.contains("link_name"));
-        assert!(code.contains("Err(__e) => { let _ = __e; },"));
-        assert!(code.contains("Err(__e) => { let _ = __e; unsafe { ::core::mem::zeroed() } },"));
-        assert!(!code.contains("unsafe extern \"C\" {"));
-    }
-
-    #[test]
-    fn static_inline_wrappers_stay_declarations_and_shadowed_symbols_hide() {
-        let code = r#"unsafe extern "C" { pub fn cuGetProcAddress_v2 (symbol : * const :: core :: ffi :: c_char) -> CUresult ; # [link_name = "\u{1}cuGetProcAddress_v2_ptsz__extern"] pub fn cuGetProcAddress_v2_ptsz (symbol : * const :: core :: ffi :: c_char) -> CUresult ; }"#;
-        let (code, count) = wrappers(code, &["cuGetProcAddress_v2".to_string()]).unwrap();
-        assert_eq!(count, 1);
-        // The C wrapper is linked, not looked up in the driver.
-        assert!(code.contains("#[link_name = \"cuGetProcAddress_v2_ptsz__extern\"]\npub fn cuGetProcAddress_v2_ptsz(symbol: * const :: core :: ffi :: c_char) -> CUresult;"));
-        // The symbol it calls is resolved lazily under the hidden, exported name, outside the API.
-        assert!(code.contains("mod libcuda_sys_dynamic_cuGetProcAddress_v2 {"));
-        assert!(code.contains("#[no_mangle]\npub unsafe extern \"C\" fn libcuda_sys_dynamic_cuGetProcAddress_v2("));
-        assert!(code.contains("b\"cuGetProcAddress_v2\\0\""));
-        assert!(!code.contains("fn cuGetProcAddress_v2("));
-    }
-
-    #[test]
-    fn lexes_literals_comments_and_lifetimes() {
-        let code = "a /* x /* y */ ) */ b'(' r#\"}\"# c\"(\" '\\'' 'a // )\n ::->=>";
-        let texts: Vec<&str> = lex(code).unwrap().iter().map(|t| t.text).collect();
-        assert_eq!(texts, ["a", "b'('", "r#\"}\"#", "c\"(\"", "'\\''", "'a", "::", "->", "=>"]);
-    }
-
-    #[test]
-    fn refuses_what_cannot_be_wrapped() {
-        let variadic = r#"unsafe extern "C" { pub fn f (a : i32 , ...) ; }"#;
-        assert!(wrappers(variadic, &[]).unwrap_err().contains("variadic"));
-        let variable = r#"unsafe extern "C" { pub static mut g : i32 ; }"#;
-        assert!(wrappers(variable, &[]).unwrap_err().contains("only functions"));
-        assert!(wrappers("pub const X : u32 = 1 ;", &[]).is_err());
-    }
-
-    #[test]
-    fn library_by_target() {
-        assert_eq!(library_name("linux"), "libcuda.so.1");
-        assert_eq!(library_name("windows"), "nvcuda.dll");
-    }
 }

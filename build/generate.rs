@@ -1,61 +1,64 @@
-//! Rust declarations for cuda.h and the headers bound with it (build/extras.rs): bindgen's output,
-//! then what bindgen cannot derive by itself — the documented names as re-exports of the symbols C
-//! calls, the macros that cast as typed constants, the `PFN_*` names that macros map to versioned
-//! types, and the `|` operators of the flag enums.
+//! `OUT_DIR/bindings.rs`: bindgen's output over cuda.h and the headers bound with it
+//! (build/extras.rs), parsed once into a syntax tree (syn), then typed passes add what bindgen
+//! cannot derive by itself, and the tree is printed formatted (prettyplease). One file for every
+//! combination of the features that do not choose headers: it depends on the headers bound and the
+//! target only, and says so in its first lines.
+//!
+//! The passes, each of which fails when what it expects is not there:
+//! - unsigned macros get C's type (`(~0u)` is `u32`, not bindgen's `i32 -1`);
+//! - each function gets its link form (`extern "C"`, without `dynamic-loading`) and its lazily
+//!   resolving form (with it) — build/dynamic.rs;
+//! - documented names become re-exports of the symbol C calls (`cuCtxCreate` → `cuCtxCreate_v4`);
+//! - `PFN_*` names that macros map to versioned types become aliases (`PFN_cuCtxCreate` →
+//!   `PFN_cuCtxCreate_v3020`, cudaTypedefs.h before CUDA 13), in `per_thread` too;
+//! - macros that cast become constants of their C type (`CU_LAUNCH_PARAM_END: *mut c_void`);
+//! - enums get associated constants, `Debug` by name, and `|` for flags — build/enums.rs;
+//! - struct tags that bindgen renamed (declared inside a union) get C's name as an alias;
+//! - the module `per_thread`, C's `CUDA_API_PER_THREAD_DEFAULT_STREAM` mapping — build/per_thread.rs.
 
+use crate::conventions::{hidden_name, static_fn_symbol, DYNAMIC_FEATURE, STATIC_FN_SUFFIX};
 use crate::extras::Bound;
+use crate::fail::{Context, Error};
 use crate::probe::Probe;
-use std::fmt::Write as _;
+use crate::provenance::{fnv1a64, Provenance};
+use quote::{format_ident, quote};
+use std::collections::BTreeMap;
 use std::fs;
 use std::panic;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-
-pub enum Error {
-    /// libclang is missing or does not load (bindgen's message).
-    Libclang(String),
-    Other(String),
-}
+use syn::{parse_quote, ForeignItem, ForeignItemFn, Item, Type};
 
 /// What the generated file declares, for the later build steps.
 pub struct Generated {
-    /// Every function symbol declared, in the order of the header.
+    /// The library symbols declared at the crate root, in the order of the header.
     pub functions: Vec<String>,
-    /// What a link stub must export: `functions`, and the names kept from Rust because a macro
-    /// maps them elsewhere, which the compiled static inline wrappers may still call as symbols
-    /// (`cuGetProcAddress_v2` with per-thread streams; the other names cost an unused entry).
-    pub link_symbols: Vec<String>,
-    /// Declared symbols whose name a later macro gives to a static inline wrapper; with
-    /// dynamic-loading they are resolved under a hidden name (`dynamic::hidden_name`).
-    pub shadowed: Vec<String>,
+    /// The library symbols declared in `per_thread` only.
+    pub per_thread_functions: Vec<String>,
+    /// C files of wrappers of static inline functions, to compile into the crate.
+    pub c_wrappers: Vec<PathBuf>,
+    /// The driver symbols those wrappers call (with dynamic-loading, under their hidden name).
+    pub wrapper_calls: Vec<String>,
+}
+
+/// One function bindgen declared.
+pub struct Function {
+    pub decl: ForeignItemFn,
+    /// The symbol it is bound to: bindgen's `link_name`, else its name.
+    pub symbol: String,
+    /// Bound to bindgen's C wrapper of a static inline function (`NAME__extern`), not to the library.
+    pub static_fn: bool,
 }
 
 /// The header's Doxygen becomes rustdoc Markdown (doxygen-bindgen), then `docs::tidy_doc` mends
 /// what it leaves: NVIDIA's aliases, `\code` blocks, `::name` references, brackets that are no
-/// links.
+/// links, punctuation inside code spans.
 #[derive(Debug)]
 struct Docs;
 
 impl bindgen::callbacks::ParseCallbacks for Docs {
     fn process_comment(&self, comment: &str) -> Option<String> {
         Some(crate::docs::tidy_doc(&doxygen_bindgen::transform(comment).unwrap_or_else(|_| comment.to_string())))
-    }
-}
-
-/// The type aliases bindgen declares (`typedef`s), so that a macro naming one can become an alias too.
-#[derive(Debug)]
-struct Aliases(Arc<Mutex<Vec<String>>>);
-
-impl bindgen::callbacks::ParseCallbacks for Aliases {
-    fn new_item_found(
-        &self,
-        _id: bindgen::callbacks::DiscoveredItemId,
-        item: bindgen::callbacks::DiscoveredItem,
-        _location: Option<&bindgen::callbacks::SourceLocation>,
-    ) {
-        if let (bindgen::callbacks::DiscoveredItem::Alias { alias_name, .. }, Ok(mut names)) = (item, self.0.lock()) {
-            names.push(alias_name);
-        }
     }
 }
 
@@ -79,24 +82,47 @@ impl bindgen::callbacks::ParseCallbacks for UnsignedMacros {
     }
 }
 
-/// `pub const X : u64 = 18446744073709551615 ;` → `pub const X : u32 = 4294967295 ;`
-fn narrow_unsigned(code: &mut String, narrow: &[(String, i64)]) {
-    for (name, value) in narrow {
-        let wide = format!("pub const {name} : u64 = {} ;", *value as u64);
-        *code = code.replace(&wide, &format!("pub const {name} : u32 = {} ;", *value as u32));
+/// What bindgen says it generated: which structs are enums, the C tag of each record, the typedefs.
+#[derive(Debug, Default)]
+struct Discovered {
+    enums: Vec<String>,
+    /// The type aliases (`typedef`s), so that a macro naming one can become an alias too.
+    aliases: Vec<String>,
+    /// Rust name → (C tag, `struct` or `union`).
+    records: BTreeMap<String, (String, &'static str)>,
+}
+
+#[derive(Debug)]
+struct Discover(Arc<Mutex<Discovered>>);
+
+impl bindgen::callbacks::ParseCallbacks for Discover {
+    fn new_item_found(
+        &self,
+        _id: bindgen::callbacks::DiscoveredItemId,
+        item: bindgen::callbacks::DiscoveredItem,
+        _location: Option<&bindgen::callbacks::SourceLocation>,
+    ) {
+        use bindgen::callbacks::DiscoveredItem;
+        let Ok(mut seen) = self.0.lock() else { return };
+        match item {
+            DiscoveredItem::Enum { final_name } => seen.enums.push(final_name),
+            DiscoveredItem::Alias { alias_name, .. } => seen.aliases.push(alias_name),
+            DiscoveredItem::Struct { original_name: Some(tag), final_name } => {
+                seen.records.insert(final_name, (tag, "struct"));
+            }
+            DiscoveredItem::Union { original_name: Some(tag), final_name } => {
+                seen.records.insert(final_name, (tag, "union"));
+            }
+            _ => {}
+        }
     }
 }
 
-/// The C enums that C code combines with `|`: every enum whose name says it holds flags, and
-/// `CUmemAllocationHandleType`, which cuda.h documents as a bit mask ("requestedHandleTypes").
-fn is_flag_enum(name: &str) -> bool {
-    name.to_ascii_lowercase().contains("flags") || name == "CUmemAllocationHandleType_enum"
-}
-
-fn bindgen_builder(bound: &Bound, per_thread: bool) -> bindgen::Builder {
+/// The one bindgen configuration.
+fn bindgen_builder(bound: &Bound) -> bindgen::Builder {
     // Read for Cargo's rerun tracking and the -vv log; clang-sys itself looks at it.
     let _ = crate::env::var("LIBCLANG_PATH");
-    let mut builder = bindgen::Builder::default()
+    bindgen::Builder::default()
         .header(bound.wrapper.to_string_lossy())
         .clang_args(bound.include_dirs.iter().map(|d| format!("-I{}", d.display())))
         // NVIDIA's headers only; the GL, EGL and VDPAU types they use come along as bindgen meets them.
@@ -110,12 +136,10 @@ fn bindgen_builder(bound: &Bound, per_thread: bool) -> bindgen::Builder {
         .generate_comments(true)
         .merge_extern_blocks(true)
         .formatter(bindgen::Formatter::None)
+        .wrap_static_fns(true)
+        .wrap_static_fns_suffix(STATIC_FN_SUFFIX)
         .parse_callbacks(Box::new(Docs))
-        .parse_callbacks(Box::new(bindgen::CargoCallbacks::new()));
-    if per_thread {
-        builder = builder.clang_arg("-DCUDA_API_PER_THREAD_DEFAULT_STREAM");
-    }
-    builder
+        .parse_callbacks(Box::new(bindgen::CargoCallbacks::new()))
 }
 
 /// Runs bindgen. libclang missing or unloadable makes bindgen panic: that panic is caught and
@@ -136,136 +160,291 @@ fn run_bindgen(builder: bindgen::Builder) -> Result<String, Error> {
     panic::set_hook(previous);
     match result {
         Ok(Ok(bindings)) => Ok(bindings.to_string()),
-        Ok(Err(e)) => Err(Error::Other(format!("bindgen could not parse cuda.h: {e}"))),
+        Ok(Err(e)) => Err(Error::failed("could not generate the bindings", format!("bindgen could not parse cuda.h: {e}"))),
         Err(_) => {
             let message = message.lock().map(|m| m.clone()).unwrap_or_default();
-            Err(if message.contains("libclang") { Error::Libclang(message) } else { Error::Other(message) })
+            Err(if message.contains("libclang") {
+                Error::Libclang(message)
+            } else {
+                Error::failed("could not generate the bindings", message)
+            })
         }
     }
 }
 
-/// Identifiers that follow `pub fn ` in bindgen's output.
-fn declared_functions(code: &str) -> Vec<String> {
-    code.match_indices("pub fn ")
-        .map(|(i, m)| {
-            let rest = &code[i + m.len()..];
-            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
-            rest[..end].to_string()
-        })
-        .collect()
-}
-
-/// Names of the newtype enums bindgen wrote (`pub struct NAME (pub u32) ;`).
-fn newtype_enums(code: &str) -> Vec<String> {
-    code.match_indices("pub struct ")
-        .filter_map(|(i, m)| {
-            let rest = &code[i + m.len()..];
-            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
-            let after = rest[end..].trim_start();
-            after.starts_with("(pub ").then(|| rest[..end].to_string())
-        })
-        .collect()
-}
-
-/// Compiles bindgen's C wrappers of the header's static inline functions into a static library.
-/// `shadowed` symbols (only with dynamic-loading) are called under their hidden names.
-fn compile_static_fns(bound: &Bound, per_thread: bool, shadowed: &[String], c_file: &Path) -> Result<(), Error> {
-    let mut build = cc::Build::new();
-    build.includes(&bound.include_dirs).file(c_file).warnings(false);
-    if per_thread {
-        build.define("CUDA_API_PER_THREAD_DEFAULT_STREAM", None);
-    }
-    for name in shadowed {
-        build.define(name, Some(crate::dynamic::hidden_name(name).as_str()));
-    }
-    build.try_compile("libcuda_sys_static_fns").map_err(|e| Error::Other(format!("cannot compile {}: {e}", c_file.display())))
-}
-
-/// The Rust type for a C type named in a cast macro.
-fn rust_type(c_type: &str) -> String {
-    match c_type {
-        "void*" => "*mut ::core::ffi::c_void".to_string(),
-        ty => ty.to_string(),
-    }
-}
-
-/// With `dynamic` (the dynamic-loading feature), the declarations become lazily resolving
-/// wrappers (build/dynamic.rs).
-pub fn bindings(bound: &Bound, per_thread: bool, dynamic: bool, probe: &Probe, out_file: &Path) -> Result<Generated, Error> {
+/// Generates `out_dir/bindings.rs` from the `bound` headers; `default` and `per_thread` are the
+/// preprocessor's answers without and with `CUDA_API_PER_THREAD_DEFAULT_STREAM`.
+pub fn bindings(bound: &Bound, default: &Probe, per_thread: &Probe, target: &str, out_dir: &Path) -> Result<Generated, Error> {
     let narrow = Arc::new(Mutex::new(Vec::new()));
-    let unsigned = UnsignedMacros { unsigned: probe.unsigned.clone(), narrow: Arc::clone(&narrow) };
-    let aliases = Arc::new(Mutex::new(Vec::new()));
-    let mut builder =
-        bindgen_builder(bound, per_thread).parse_callbacks(Box::new(unsigned)).parse_callbacks(Box::new(Aliases(Arc::clone(&aliases))));
+    let discovered = Arc::new(Mutex::new(Discovered::default()));
+    let static_fns = out_dir.join("static_fns");
+    let mut builder = bindgen_builder(bound)
+        .parse_callbacks(Box::new(UnsignedMacros { unsigned: default.unsigned.clone(), narrow: Arc::clone(&narrow) }))
+        .parse_callbacks(Box::new(Discover(Arc::clone(&discovered))))
+        .wrap_static_fns_path(&static_fns);
     // Casting macros are written below with their C type; macros the header #undefs are gone.
-    for name in probe.casts.iter().map(|c| &c.name).chain(&probe.undefined) {
+    for name in default.casts.iter().map(|c| &c.name).chain(&default.undefined) {
         builder = builder.blocklist_item(name);
     }
-    // Static inline functions (with per-thread streams, `cuGetProcAddress_v2_ptsz`, which adds the
-    // per-thread flag) get C wrappers that bindgen writes and the build compiles below.
-    // A name that a later macro gives to another function is not C's to call under that name
-    // (`cuGetProcAddress_v2` then means `cuGetProcAddress_v2_ptsz`): in link mode its symbol is
-    // not declared in Rust at all; with dynamic-loading it is resolved like every other symbol,
-    // under a hidden name that the C wrappers are compiled to call.
-    let static_fns = out_file.with_file_name("static_fns");
-    builder = builder.wrap_static_fns(true).wrap_static_fns_path(&static_fns);
-    if !dynamic {
-        for (name, _) in &probe.renames {
-            builder = builder.blocklist_function(name);
-        }
+    let text = run_bindgen(builder)?;
+    let mut file = syn::parse_file(&text).map_err(|e| Error::failed("cannot parse bindgen's output", e.to_string()))?;
+    let narrow = narrow.lock().map(|n| n.clone()).unwrap_or_default();
+    let discovered = std::mem::take(&mut *discovered.lock().map_err(|_| Error::failed("bindgen's callbacks failed", ""))?);
+    let records: BTreeMap<String, &'static str> =
+        discovered.records.iter().filter(|(rust, (tag, _))| *rust == tag).map(|(rust, (_, kind))| (rust.clone(), *kind)).collect();
+
+    const PASS: &str = "a pass over bindgen's output failed";
+    narrow_unsigned(&mut file, &narrow).context(PASS)?;
+    let (at, functions) = take_functions(&mut file).context(PASS)?;
+    let per_thread_probe = per_thread;
+    let per_thread = crate::per_thread::module(&functions, default, per_thread, &records).context(PASS)?;
+    let declarations = declarations(&functions, &per_thread.calls).context(PASS)?;
+    file.items.splice(at..at, declarations);
+    documented_names(&mut file, &default.renames, &functions).context(PASS)?;
+    casts(&mut file, &default.casts).context(PASS)?;
+    let flag_enums = crate::enums::extend(&mut file, &discovered.enums).context(PASS)?;
+    let aliases = tag_aliases(&mut file, &discovered.records);
+    let mut module = per_thread.module;
+    type_names(&mut file, &mut module, default, per_thread_probe, &discovered.aliases).context(PASS)?;
+    file.items.push(module);
+
+    let mut c_wrappers = Vec::new();
+    if functions.iter().any(|f| f.static_fn) {
+        c_wrappers.push(static_fns.with_extension("c"));
     }
-    let mut code = run_bindgen(builder)?;
-    narrow_unsigned(&mut code, &narrow.lock().map(|n| n.clone()).unwrap_or_default());
-    let functions = declared_functions(&code);
-    let shadowed: Vec<String> = probe.renames.iter().map(|(name, _)| name.clone()).filter(|n| functions.contains(n)).collect();
-    if code.contains("__extern\"") {
-        compile_static_fns(bound, per_thread, &shadowed, &static_fns.with_extension("c"))?;
-    }
-    if dynamic {
-        code = crate::dynamic::wrappers(&code, &shadowed).map_err(|e| Error::Other(format!("cannot wrap bindgen's declarations: {e}")))?.0;
+    if let Some(source) = &per_thread.c_source {
+        let path = out_dir.join("per_thread_static_fns.c");
+        fs::write(&path, source)
+            .map_err(|e| Error::failed("cannot write the per-thread C wrappers", format!("{}: {e}", path.display())))?;
+        c_wrappers.push(path);
     }
 
-    code.push_str("\n// Documented names that cuda.h maps to versioned or per-thread symbols.\n");
-    for (name, symbol) in &probe.renames {
-        if functions.iter().any(|f| f == symbol) {
-            let _ = writeln!(code, "#[doc = \"`{name}` as C calls it with this header: the symbol `{symbol}`.\"]\n#[doc(inline)]\npub use self::{symbol} as {name};");
-        } else {
+    let header = provenance(bound, default.version, target).context("cannot read the headers")?;
+    let out_file = out_dir.join("bindings.rs");
+    fs::write(&out_file, format!("{header}{}", prettyplease::unparse(&file)))
+        .map_err(|e| Error::failed("cannot write the bindings", format!("{}: {e}", out_file.display())))?;
+
+    let functions: Vec<String> = functions.iter().filter(|f| !f.static_fn).map(|f| f.symbol.clone()).collect();
+    println!(
+        "libcuda-sys: {} functions, {} documented names, {} casting macros, {} enums ({} of flags), {} struct tags under C's name; \
+         per_thread: {} names map to {} per-thread symbols",
+        functions.len(),
+        default.renames.len(),
+        default.casts.len(),
+        discovered.enums.len(),
+        flag_enums,
+        aliases,
+        per_thread.names,
+        per_thread.functions.len() + per_thread.calls.len()
+    );
+    Ok(Generated { functions, per_thread_functions: per_thread.functions, c_wrappers, wrapper_calls: per_thread.calls })
+}
+
+/// The file's first lines: what it was generated from.
+fn provenance(bound: &Bound, cuda_version: u32, target: &str) -> Result<String, String> {
+    let mut hashes = Vec::new();
+    for file in &bound.files {
+        let bytes = fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        hashes.push((name, fnv1a64(&bytes)));
+    }
+    // cuda.h comes first (build/extras.rs), the headers bound with it after.
+    let cuda_h_hash = hashes.remove(0).1;
+    let provenance = Provenance {
+        crate_version: env!("CARGO_PKG_VERSION").to_string(),
+        cuda_version,
+        cuda_h_hash,
+        target: target.to_string(),
+        other_headers: hashes,
+    };
+    Ok(provenance.header())
+}
+
+/// `pub const X: u64 = 18446744073709551615;` → `pub const X: u32 = 4294967295;`
+fn narrow_unsigned(file: &mut syn::File, narrow: &[(String, i64)]) -> Result<(), String> {
+    for (name, value) in narrow {
+        let constant = file.items.iter_mut().find_map(|item| match item {
+            Item::Const(c) if c.ident == name => Some(c),
+            _ => None,
+        });
+        let constant = constant.ok_or_else(|| format!("the unsigned macro {name} is not among bindgen's constants"))?;
+        if !matches!(&*constant.ty, Type::Path(p) if p.path.is_ident("u64")) {
+            return Err(format!("bindgen wrote the unsigned macro {name} with another type than u64"));
+        }
+        let value = syn::LitInt::new(&(*value as u32).to_string(), proc_macro2::Span::call_site());
+        *constant.ty = parse_quote!(u32);
+        *constant.expr = parse_quote!(#value);
+    }
+    Ok(())
+}
+
+/// Takes bindgen's `extern "C"` blocks out of the file: where the first one was, and every
+/// function they declare.
+fn take_functions(file: &mut syn::File) -> Result<(usize, Vec<Function>), String> {
+    let at = file.items.iter().position(|i| matches!(i, Item::ForeignMod(_))).ok_or("bindgen's output has no `extern \"C\"` block")?;
+    let mut functions = Vec::new();
+    for item in std::mem::take(&mut file.items) {
+        let Item::ForeignMod(block) = item else {
+            file.items.push(item);
+            continue;
+        };
+        for foreign in block.items {
+            let decl = match foreign {
+                ForeignItem::Fn(decl) => decl,
+                other => return Err(format!("bindgen declared `{}`, which is no function", quote!(#other))),
+            };
+            let link_name = decl.attrs.iter().find(|a| a.path().is_ident("link_name")).map(|a| match &a.meta {
+                syn::Meta::NameValue(syn::MetaNameValue { value: syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }), .. }) => {
+                    // bindgen marks a name the platform must not mangle with a leading \u{1}.
+                    Ok(s.value().trim_start_matches('\u{1}').to_string())
+                }
+                _ => Err(format!("{}: a link_name that is no string", decl.sig.ident)),
+            });
+            let name = decl.sig.ident.to_string();
+            let symbol = link_name.transpose()?.unwrap_or_else(|| name.clone());
+            let static_fn = symbol == static_fn_symbol(&name);
+            functions.push(Function { decl, symbol, static_fn });
+        }
+    }
+    Ok((at, functions))
+}
+
+/// The root's functions in both forms: the library's symbols declared `extern "C"` without
+/// dynamic-loading and as lazily resolving wrappers with it; the C wrappers of static inline
+/// functions declared in both. A symbol that the per-thread C wrappers call (`exported`) is
+/// exported by its wrapper under its hidden name.
+fn declarations(functions: &[Function], exported: &[String]) -> Result<Vec<Item>, String> {
+    let (statics, linked): (Vec<&Function>, Vec<&Function>) = functions.iter().partition(|f| f.static_fn);
+    let mut items = vec![extern_block(linked.iter().map(|f| f.decl.clone()), Some(parse_quote!(#[cfg(not(feature = #DYNAMIC_FEATURE))])))];
+    if !statics.is_empty() {
+        items.push(extern_block(statics.iter().map(|f| f.decl.clone()), None));
+    }
+    for f in linked {
+        let export = exported.contains(&f.symbol).then(|| hidden_name(&f.symbol));
+        items.push(crate::dynamic::wrapper(&f.decl, &f.symbol, export.as_deref())?);
+    }
+    Ok(items)
+}
+
+/// An `unsafe extern "C"` block of `decls`, with `cfg` if any. (The declarations are moved into
+/// the tree, not printed and parsed again: their docs are most of the file.)
+pub fn extern_block(decls: impl IntoIterator<Item = ForeignItemFn>, cfg: Option<syn::Attribute>) -> Item {
+    let mut block: syn::ItemForeignMod = parse_quote!(
+        unsafe extern "C" {}
+    );
+    block.attrs.extend(cfg);
+    block.items.extend(decls.into_iter().map(ForeignItem::Fn));
+    Item::ForeignMod(block)
+}
+
+/// `pub use self::SYMBOL as NAME;` for each documented name whose symbol the header declares.
+fn documented_names(file: &mut syn::File, renames: &[(String, String)], functions: &[Function]) -> Result<(), String> {
+    for (name, symbol) in renames {
+        if functions.iter().any(|f| f.decl.sig.ident == name) {
+            return Err(format!("{name} is both a macro of cuda.h and a function bindgen declared"));
+        }
+        if !functions.iter().any(|f| f.decl.sig.ident == symbol) {
             println!("libcuda-sys: {name} maps to {symbol}, which this header does not declare: skipped");
+            continue;
+        }
+        let doc = format!("`{name}` as C calls it with this header: the symbol `{symbol}`.");
+        let (name, symbol) = (format_ident!("{name}"), format_ident!("{symbol}"));
+        file.items.push(parse_quote!(#[doc = #doc] #[doc(inline)] pub use self::#symbol as #name;));
+    }
+    Ok(())
+}
+
+/// `#define PFN_cuMemcpyHtoD __API_TYPEDEF_PTDS(PFN_cuMemcpyHtoD, 3020, 7000)` (cudaTypedefs.h before
+/// CUDA 13) → `pub type PFN_cuMemcpyHtoD = PFN_cuMemcpyHtoD_v3020;` at the root and, where the
+/// macro names another type with `CUDA_API_PER_THREAD_DEFAULT_STREAM`, `pub type PFN_cuMemcpyHtoD =
+/// super::PFN_cuMemcpyHtoD_v7000_ptds;` in `module` (which otherwise takes the root's). A macro
+/// naming a type the headers do not declare (NVIDIA's `PFN_cuStreamGetId_v12000_v12000` in 12.x)
+/// is no name C code can use either: skipped, and said so.
+fn type_names(file: &mut syn::File, module: &mut Item, default: &Probe, per_thread: &Probe, declared: &[String]) -> Result<(), String> {
+    let Item::Mod(syn::ItemMod { content: Some((_, module_items)), .. }) = module else {
+        return Err("the per_thread module has no body".into());
+    };
+    let alias = |name: &str, target: &str, path: syn::Path, macro_doc: &str| -> Option<Item> {
+        if !declared.iter().any(|d| d == target) {
+            println!("libcuda-sys: {name} maps to {target}{macro_doc}, which the headers do not declare: skipped");
+            return None;
+        }
+        let doc = format!("`{name}` as C names it{macro_doc}: `{target}`.");
+        let name = format_ident!("{name}");
+        Some(parse_quote!(#[doc = #doc] pub type #name = #path;))
+    };
+    for (name, target) in &default.type_renames {
+        let ident = format_ident!("{target}");
+        file.items.extend(alias(name, target, parse_quote!(#ident), ""));
+    }
+    for (name, target) in &per_thread.type_renames {
+        let at_root = default.type_renames.iter().find(|(n, _)| n == name).map(|(_, t)| t);
+        if at_root != Some(target) {
+            let ident = format_ident!("{target}");
+            module_items.extend(alias(name, target, parse_quote!(super::#ident), " with CUDA_API_PER_THREAD_DEFAULT_STREAM"));
         }
     }
+    Ok(())
+}
 
-    code.push_str("\n// Type names that the headers' macros map to versioned types (cudaTypedefs.h before CUDA 13).\n");
-    let aliases = aliases.lock().map(|a| a.clone()).unwrap_or_default();
-    for (name, target) in &probe.type_renames {
-        if aliases.contains(target) {
-            let _ = writeln!(code, "#[doc = \"`{name}` as C names it with this header: `{target}`.\"]\npub type {name} = {target};");
-        } else {
-            println!("libcuda-sys: {name} maps to {target}, which this header does not declare: skipped");
+/// `#define CU_LAUNCH_PARAM_END ((void*)0x00)` → `pub const CU_LAUNCH_PARAM_END: *mut c_void = 0x00 as *mut c_void;`
+fn casts(file: &mut syn::File, casts: &[crate::probe::Cast]) -> Result<(), String> {
+    for cast in casts {
+        let ty: Type = match cast.c_type.as_str() {
+            "void*" => parse_quote!(*mut ::core::ffi::c_void),
+            ty => syn::parse_str(ty).map_err(|e| format!("{}: the C type `{ty}` is no Rust type: {e}", cast.name))?,
+        };
+        let value: syn::Expr =
+            syn::parse_str(&cast.value).map_err(|e| format!("{}: `{}` is no Rust literal: {e}", cast.name, cast.value))?;
+        let doc = format!("`#define {} {}`", cast.name, cast.expansion);
+        let name = format_ident!("{}", cast.name);
+        file.items.push(parse_quote!(#[doc = #doc] pub const #name: #ty = #value as #ty;));
+    }
+    Ok(())
+}
+
+/// C puts a struct tag declared inside a union or struct (`struct CUstreamMemOpWaitValueParams_st`
+/// inside `union CUstreamBatchMemOpParams_union`) in file scope; bindgen prefixes it with the
+/// parent's name. Each gets an alias under C's name, unless the file has that name already.
+fn tag_aliases(file: &mut syn::File, records: &BTreeMap<String, (String, &'static str)>) -> usize {
+    let taken = |file: &syn::File, name: &str| {
+        file.items.iter().any(|item| match item {
+            Item::Struct(s) => s.ident == name,
+            Item::Union(u) => u.ident == name,
+            Item::Type(t) => t.ident == name,
+            Item::Use(u) => matches!(&u.tree, syn::UseTree::Path(p) if matches!(&*p.tree, syn::UseTree::Rename(r) if r.rename == name)),
+            _ => false,
+        })
+    };
+    let mut added = 0;
+    for (rust, (tag, kind)) in records {
+        let is_ident = !tag.is_empty() && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if rust == tag || !is_ident || taken(file, tag) {
+            continue;
+        }
+        let doc = format!("`{kind} {tag}` as C names it (bindgen's [`{rust}`]).");
+        let (alias, rust) = (format_ident!("{tag}"), format_ident!("{rust}"));
+        file.items.push(parse_quote!(#[doc = #doc] pub type #alias = #rust;));
+        added += 1;
+    }
+    added
+}
+
+/// Compiles the C wrappers of static inline functions into a static library of this crate. With
+/// dynamic-loading nothing links libcuda: the driver symbols they call are redirected
+/// (`-Dname=hidden name`) to the lazily resolving functions exported under those names.
+pub fn compile_c_wrappers(bound: &Bound, generated: &Generated, dynamic: bool) -> Result<(), Error> {
+    if generated.c_wrappers.is_empty() {
+        return Ok(());
+    }
+    let mut build = cc::Build::new();
+    build.includes(&bound.include_dirs).files(&generated.c_wrappers).warnings(false);
+    if dynamic {
+        for symbol in &generated.wrapper_calls {
+            build.define(symbol, Some(hidden_name(symbol).as_str()));
         }
     }
-
-    code.push_str("\n// Macros that cast, with their C type.\n");
-    for cast in &probe.casts {
-        let ty = rust_type(&cast.c_type);
-        let _ = writeln!(
-            code,
-            "#[doc = \"`#define {} {}`\"]\npub const {}: {ty} = {} as {ty};",
-            cast.name, cast.expansion, cast.name, cast.value
-        );
-    }
-
-    code.push_str("\n// Flag enums combine with `|`, as in C.\n");
-    for name in newtype_enums(&code).iter().filter(|n| is_flag_enum(n)) {
-        let _ = writeln!(
-            code,
-            "impl ::core::ops::BitOr for {name} {{ type Output = Self; #[inline] fn bitor(self, other: Self) -> Self {{ {name}(self.0 | other.0) }} }}\n\
-             impl ::core::ops::BitOrAssign for {name} {{ #[inline] fn bitor_assign(&mut self, other: Self) {{ self.0 |= other.0; }} }}\n\
-             impl ::core::ops::BitAnd for {name} {{ type Output = Self; #[inline] fn bitand(self, other: Self) -> Self {{ {name}(self.0 & other.0) }} }}\n\
-             impl ::core::ops::BitAndAssign for {name} {{ #[inline] fn bitand_assign(&mut self, other: Self) {{ self.0 &= other.0; }} }}"
-        );
-    }
-    fs::write(out_file, &code).map_err(|e| Error::Other(format!("cannot write {}: {e}", out_file.display())))?;
-    let mut link_symbols = functions.clone();
-    link_symbols.extend(probe.renames.iter().map(|(name, _)| name.clone()).filter(|n| !functions.contains(n)));
-    Ok(Generated { functions, link_symbols, shadowed })
+    build
+        .try_compile("libcuda_sys_static_fns")
+        .map_err(|e| Error::failed("cannot compile the C wrappers of cuda.h's static inline functions", e.to_string()))
 }

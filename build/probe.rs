@@ -9,6 +9,7 @@
 //! `cc` crate), with the same defines the bindings are generated with. Nothing here is typed by
 //! hand, so it is right for whichever release of the header is found.
 
+use crate::conventions::PER_THREAD_MACRO;
 use crate::extras::Bound;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -39,6 +40,10 @@ pub struct Probe {
     /// Type names that a macro maps to another type (`#define PFN_cuInit PFN_cuInit_v2000`), with
     /// the type C then names: name → target.
     pub type_renames: Vec<(String, String)>,
+    /// Functions the header defines itself (`static inline`) in this mode: with
+    /// `CUDA_API_PER_THREAD_DEFAULT_STREAM`, `cuGetProcAddress_v2_ptsz` (12.x, 13.x) or
+    /// `cuGetProcAddress_ptsz` (11.8), which add the per-thread flag. No library exports them.
+    pub inline: Vec<String>,
 }
 
 /// Names of the object-like macros that the header text defines, in order, without duplicates.
@@ -58,6 +63,37 @@ fn defined_macros(header: &str) -> Vec<String> {
             continue;
         }
         names.push(name.to_string());
+    }
+    names
+}
+
+/// The functions that preprocessed C text defines with `static` (cuda.h's `static inline`
+/// wrappers, and whatever the system headers it includes define): the identifier before the
+/// first `(` after the keyword, when the parameter list is followed by a body.
+fn static_functions(text: &str) -> Vec<String> {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut names = Vec::new();
+    for (at, keyword) in text.match_indices("static") {
+        let rest = &text[at + keyword.len()..];
+        if text[..at].ends_with(is_ident) || !rest.starts_with(char::is_whitespace) {
+            continue;
+        }
+        // A declarator up to its parameter list; `;`, `=` or `{` first: a variable or a type.
+        let Some(open) = rest.find(['(', ';', '=', '{']).filter(|&i| rest[i..].starts_with('(')) else { continue };
+        let name = rest[..open].trim_end().rsplit(|c: char| !is_ident(c)).next().unwrap_or_default();
+        let mut depth = 0usize;
+        let close = rest[open..].char_indices().find_map(|(i, c)| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => return None,
+            }
+            (depth == 0).then_some(open + i)
+        });
+        let defined = close.is_some_and(|close| rest[close + 1..].trim_start().starts_with('{'));
+        if defined && !name.is_empty() && !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
     }
     names
 }
@@ -95,7 +131,8 @@ fn parse_cast(expansion: &str) -> Option<(String, String)> {
     (is_literal && is_type).then(|| (ty.to_string(), value.trim_end_matches(['u', 'U', 'l', 'L']).to_string()))
 }
 
-/// Expands every macro of the bound headers with the C compiler and reads back the answers.
+/// Expands every macro of the bound headers with the C compiler and reads back the answers; with
+/// `per_thread`, as C does with `CUDA_API_PER_THREAD_DEFAULT_STREAM` defined.
 pub fn run(bound: &Bound, per_thread: bool, out_dir: &Path) -> Result<Probe, String> {
     let header_path = &bound.files[0];
     let mut macros: Vec<String> = Vec::new();
@@ -113,20 +150,28 @@ pub fn run(bound: &Bound, per_thread: bool, out_dir: &Path) -> Result<Probe, Str
     for (i, name) in wanted.iter().enumerate() {
         src.push_str(&format!("libcuda_sys_probe_{i} = {name} ;\n"));
     }
-    let file: PathBuf = out_dir.join("probe.c");
+    let file: PathBuf = out_dir.join(if per_thread { "probe_per_thread.c" } else { "probe.c" });
     fs::write(&file, src).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     let mut build = cc::Build::new();
     build.includes(&bound.include_dirs).file(&file).cargo_metadata(false).warnings(false);
     if per_thread {
-        build.define("CUDA_API_PER_THREAD_DEFAULT_STREAM", None);
+        build.define(PER_THREAD_MACRO, None);
     }
     let expanded = build.try_expand().map_err(|e| {
         format!("the C preprocessor failed on {} with the headers from {}: {e}", file.display(), bound.include_dirs[0].display())
     })?;
     let expanded = String::from_utf8_lossy(&expanded);
 
-    let mut probe =
-        Probe { version: 0, renames: Vec::new(), casts: Vec::new(), undefined: Vec::new(), unsigned: Vec::new(), type_renames: Vec::new() };
+    let inline = static_functions(&expanded);
+    let mut probe = Probe {
+        version: 0,
+        renames: Vec::new(),
+        casts: Vec::new(),
+        undefined: Vec::new(),
+        unsigned: Vec::new(),
+        type_renames: Vec::new(),
+        inline,
+    };
     for line in expanded.lines() {
         let Some(rest) = line.trim_start().strip_prefix("libcuda_sys_probe_") else { continue };
         let Some((index, value)) = rest.split_once('=') else { continue };
@@ -167,6 +212,13 @@ mod tests {
         assert_eq!(parse_cast("((CUdevice)-2)"), Some(("CUdevice".into(), "-2".into())));
         assert_eq!(parse_cast("((CUstream)(0x2))"), Some(("CUstream".into(), "0x2".into())));
         assert_eq!(parse_cast("(1 << 3)"), None);
+    }
+
+    #[test]
+    fn static_functions_are_definitions_only() {
+        let text = "static int counter;\nstatic inline CUresult cuX_ptsz(const char *s, int (*f)(void)) {\n  return cuX(s, f);\n}\n\
+                    extern CUresult cuY(int);\nstatic CUresult cuZ(int);\nint not_static(void) { return 0; }\n";
+        assert_eq!(static_functions(text), ["cuX_ptsz"]);
     }
 
     #[test]

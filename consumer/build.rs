@@ -19,7 +19,6 @@ fn dep(name: &str) -> String {
 fn main() {
     let include = PathBuf::from(dep("DEP_CUDA_INCLUDE"));
     let version: u32 = dep("DEP_CUDA_VERSION").parse().expect("DEP_CUDA_VERSION is a number");
-    let per_thread = dep("DEP_CUDA_PER_THREAD_DEFAULT_STREAM") == "1";
     // With dynamic-loading nothing links libcuda, so C may not reference its symbols.
     let dynamic = dep("DEP_CUDA_DYNAMIC_LOADING") == "1";
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
@@ -31,15 +30,12 @@ fn main() {
     let bound = |name: &str| headers.iter().any(|h| h == name);
     let wrapper = dep("DEP_CUDA_WRAPPER");
 
-    // C compiled against the same headers, in the same stream mode.
+    // C compiled against the same headers.
     let mut c = cc::Build::new();
     c.include(&include).file("src/consumer.c").warnings_into_errors(true);
     c.includes(env::split_paths(&dep("DEP_CUDA_INCLUDE_DIRS"))).define("CONSUMER_WRAPPER", format!("\"{wrapper}\"").as_str());
     if bound("cudaProfiler.h") {
         c.define("CONSUMER_HAS_PROFILER", None);
-    }
-    if per_thread {
-        c.define("CUDA_API_PER_THREAD_DEFAULT_STREAM", None);
     }
     if !dynamic {
         c.define("CONSUMER_LINKS_LIBCUDA", None);
@@ -88,4 +84,8 @@ fn main() {
         println!("cargo:rustc-cfg=ctx_create_takes_params");
     }
     println!("cargo:rustc-env=CONSUMER_CUDA_VERSION={version}");
+    // For its tests: the generated bindings, the header they say they came from, the target.
+    println!("cargo:rustc-env=CONSUMER_BINDINGS={}", dep("DEP_CUDA_BINDINGS"));
+    println!("cargo:rustc-env=CONSUMER_CUDA_H={}", include.join("cuda.h").display());
+    println!("cargo:rustc-env=CONSUMER_TARGET={}", env::var("TARGET").unwrap_or_default());
 }

@@ -65,7 +65,7 @@ fn main() {
         LOG_SIZE as *mut c_void,
         error_log.as_mut_ptr().cast(),
         LOG_SIZE as *mut c_void,
-        1 as *mut c_void,
+        ptr::without_provenance_mut(1), // CU_JIT_LOG_VERBOSE: an integer in a pointer-sized slot
     ];
     let mut state: CUlinkState = ptr::null_mut();
     check!(cuLinkCreate(options.len() as c_uint, options.as_mut_ptr(), values.as_mut_ptr(), &mut state));
@@ -109,20 +109,23 @@ fn main() {
     check!(cuModuleGetFunction(&mut kernel, module, c"squares_kernel".as_ptr()));
     let mut d_out: CUdeviceptr = 0;
     check!(cuMemAlloc(&mut d_out, N * 4));
+    // The output holds the sentinel until the kernel writes it.
+    check!(cuMemsetD32(d_out, common::SENTINEL, N));
     let mut n = N as c_int;
     let mut args: [*mut c_void; 2] = [ptr::addr_of_mut!(d_out).cast(), ptr::addr_of_mut!(n).cast()];
     let blocks = (N as c_uint).div_ceil(THREADS_PER_BLOCK);
     check!(cuLaunchKernel(kernel, blocks, 1, 1, THREADS_PER_BLOCK, 1, 1, 0, ptr::null_mut(), args.as_mut_ptr(), ptr::null_mut()));
     let mut h_out = vec![0i32; N];
     check!(cuMemcpyDtoH(h_out.as_mut_ptr().cast(), d_out, N * 4));
+    let unwritten = (0..N).filter(|&i| h_out[i] as u32 == common::SENTINEL).count();
     let wrong = (0..N).filter(|&i| h_out[i] != (i * i + 7) as i32).count();
 
     check!(cuMemFree(d_out));
     check!(cuModuleUnload(module));
     check!(cuCtxDestroy(context));
 
-    if wrong != 0 {
-        eprintln!("ptxjit: {wrong} of {N} elements wrong");
+    if unwritten != 0 || wrong != 0 {
+        eprintln!("ptxjit: {wrong} of {N} elements wrong ({unwritten} not written by the kernel)");
         exit(1);
     }
     println!("ptxjit: squares_kernel (link_main.ptx) calling square_plus_seven (link_lib.ptx): {N} elements correct");

@@ -41,6 +41,8 @@ fn main() {
     check!(cuMemAlloc(&mut d_c, size));
     check!(cuMemcpyHtoD(d_a, h_a.as_ptr().cast(), size));
     check!(cuMemcpyHtoD(d_b, h_b.as_ptr().cast(), size));
+    // The output holds the sentinel until the kernel writes it.
+    check!(cuMemsetD32(d_c, common::SENTINEL, N));
 
     // Launch with the argument array, as the guide does.
     let mut n = N as c_int;
@@ -53,8 +55,9 @@ fn main() {
     ];
     check!(cuLaunchKernel(vec_add, blocks, 1, 1, THREADS_PER_BLOCK, 1, 1, 0, ptr::null_mut(), args.as_mut_ptr(), ptr::null_mut()));
 
-    // Copy the result back and check every element.
+    // Copy the result back and check every element: written, and right.
     check!(cuMemcpyDtoH(h_c.as_mut_ptr().cast(), d_c, size));
+    let unwritten = (0..N).filter(|&i| h_c[i].to_bits() == common::SENTINEL).count();
     let wrong = (0..N).filter(|&i| h_c[i] != h_a[i] + h_b[i]).count();
 
     check!(cuMemFree(d_a));
@@ -63,8 +66,8 @@ fn main() {
     check!(cuModuleUnload(module));
     check!(cuCtxDestroy(context));
 
-    if wrong != 0 {
-        eprintln!("vector_add: {wrong} of {N} elements wrong");
+    if unwritten != 0 || wrong != 0 {
+        eprintln!("vector_add: {wrong} of {N} elements wrong ({unwritten} not written by the kernel)");
         exit(1);
     }
     println!("vector_add: {N} elements, {blocks} blocks of {THREADS_PER_BLOCK} threads: all correct");

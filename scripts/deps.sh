@@ -29,17 +29,37 @@ mkdir -p "$LIBCUDA_SYS_CACHE"
 say() { echo "deps: $*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-have_libclang() {
-  [ -n "${LIBCLANG_PATH:-}" ] && return 0
-  ldconfig -p 2>/dev/null | grep -q 'libclang[-.0-9]*\.so' && return 0
-  compgen -G '/usr/lib/llvm-*/lib/libclang*.so*' >/dev/null
-}
+# libclang_find: whether bindgen will find libclang, by its loader's own rules.
+source "$(dirname "${BASH_SOURCE[0]}")/libclang.sh"
 
 ensure_libclang() {
-  have_libclang && return 0
-  say "no libclang found: installing Debian's libclang-dev with apt-get"
+  local status=0
+  libclang_find || status=$?
+  case $status in
+    0) say "libclang for bindgen: ${LIBCLANG_FOUND[0]} (${#LIBCLANG_FOUND[@]} found where bindgen looks)"; return 0 ;;
+    2) say "LIBCLANG_PATH is set but unusable (see above): nothing installed"; return 1 ;;
+  esac
+  local why=""
+  [ ${#LIBCLANG_REJECTED[@]} -eq 0 ] || why=" (not usable: ${LIBCLANG_REJECTED[*]})"
+  say "no libclang where bindgen looks (llvm-config --prefix, LD_LIBRARY_PATH, LIBRARY_PATH, /usr/lib*, /usr/local/lib*, ...)$why"
+  if ! command -v apt-get >/dev/null; then
+    say "no apt-get here: install libclang yourself (Fedora: clang-devel; Arch: clang; macOS: llvm) or set LIBCLANG_PATH to its folder"
+    return 1
+  fi
+  if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then
+    say "installing libclang-dev needs root: run 'apt-get install libclang-dev' as root, or set LIBCLANG_PATH to a folder holding libclang"
+    return 1
+  fi
+  say "installing Debian's libclang-dev with apt-get"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libclang-dev >&2
+  status=0
+  libclang_find || status=$?
+  if [ $status -ne 0 ]; then
+    say "libclang-dev is installed, yet no libclang is where bindgen looks: set LIBCLANG_PATH to the folder holding libclang.so"
+    return 1
+  fi
+  say "libclang for bindgen: ${LIBCLANG_FOUND[0]} (installed)"
 }
 
 # Unpacks one pinned wheel into the cache (once) and prints the folder it went to.

@@ -4,9 +4,11 @@
 # library from Debian non-free), then every supported header release is built and tested, each in
 # its own target directory. The GPU tests report themselves as ignored where there is no GPU.
 #
-#   scripts/test.sh            every release, then per-thread streams and dynamic loading, then the
+#   scripts/test.sh            every release, then dynamic loading (both stream mappings are checked
+#                              in every suite: the crate root and libcuda_sys::per_thread), then the
 #                              interop features (gl, egl, vdpau)
-#   scripts/test.sh 13.0       one release (11.8, 12.9, 13.0, 13.5), and its ABI check with gl, egl, vdpau
+#   scripts/test.sh 13.0       one release (11.8, 12.9, 13.0, 13.5; any other is refused), and its ABI
+#                              check with gl, egl, vdpau
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
@@ -17,7 +19,8 @@ if [ -n "$DRIVER_LIB_DIR" ]; then
 fi
 unset LIBCUDA_SYS_LIB_DIR CUDA_PATH CUDA_HOME CUDA_ROOT CUDA_TOOLKIT_ROOT_DIR
 
-headers_of() { local v="CUDA_HEADERS_${1/./_}"; echo "${!v}"; }
+# The headers folder scripts/deps.sh set for a release (13.0 -> $CUDA_HEADERS_13_0); empty if none.
+headers_of() { [[ $1 =~ ^[0-9]+\.[0-9]+$ ]] || return 0; local v="CUDA_HEADERS_${1/./_}"; echo "${!v:-}"; }
 
 # cargo test for one header release; extra arguments go to cargo.
 suite() {
@@ -25,6 +28,28 @@ suite() {
   echo "=== CUDA $release headers: cargo test --workspace $*"
   LIBCUDA_SYS_INCLUDE_DIR=$(headers_of "$release") CARGO_TARGET_DIR="target/cuda-$release" \
     cargo test --workspace "$@"
+}
+
+# The out dir of libcuda-sys's build script for a release; extra arguments go to cargo build.
+out_dir_of() {
+  local release=$1; shift
+  LIBCUDA_SYS_INCLUDE_DIR=$(headers_of "$release") CARGO_TARGET_DIR="target/cuda-$release" \
+    cargo build -q -p libcuda-sys --message-format=json "$@" |
+    python3 -c 'import json, sys
+for m in map(json.loads, sys.stdin):
+    if m.get("reason") == "build-script-executed" and "#libcuda-sys@" in m["package_id"]:
+        print(m["out_dir"])'
+}
+
+# The generated bindings depend on the header and the target only: a build with dynamic-loading
+# generates, byte for byte, the file a build without it generates.
+same_bindings() {
+  local release=$1 link dynamic
+  link=$(out_dir_of "$release")/bindings.rs
+  dynamic=$(out_dir_of "$release" --features dynamic-loading)/bindings.rs
+  [ "$link" != "$dynamic" ] || { echo "bindings $release: one build script run for both modes ($link)"; exit 1; }
+  cmp "$link" "$dynamic" || { echo "bindings $release: $link and $dynamic differ"; exit 1; }
+  echo "bindings $release: the same $(wc -c <"$link") bytes with and without dynamic-loading ($(sed -n '2,5s|^// ||p' "$link" | paste -sd ';' | sed 's/;/; /g'))"
 }
 
 # Discovery end to end: the real build with CUDA_HOME at an unpacked wheel root, then with no
@@ -59,12 +84,20 @@ interop_abi() {
 
 releases=("${@:-13.0 12.9 11.8 13.5}")
 for release in ${releases[*]}; do
+  if [ -z "$(headers_of "$release")" ]; then
+    known=$(for wheel in "${CUDA_WHEELS[@]}"; do w=${wheel%% *}; printf ' %s' "${w/_/.}"; done)
+    echo "scripts/test.sh: no CUDA $release headers: scripts/deps.sh pins headers for$known" >&2
+    exit 2
+  fi
+done
+for release in ${releases[*]}; do
   suite "$release"
 done
 if [ $# -eq 0 ]; then
-  suite 13.0 --features libcuda-sys/per-thread-default-stream
   suite 13.0 --features libcuda-sys/dynamic-loading
-  suite 12.9 --features libcuda-sys/dynamic-loading,libcuda-sys/per-thread-default-stream
+  suite 12.9 --features libcuda-sys/dynamic-loading
+  same_bindings 13.0
+  same_bindings 12.9
   discovery
 fi
 for release in ${releases[*]}; do

@@ -12,11 +12,26 @@
 //! # Loading
 //!
 //! The first call of any function (or of a query of this module) opens the driver library, once
-//! per process and thread-safely: the path in the environment variable
-//! `LIBCUDA_SYS_DRIVER_PATH` (read at run time; empty counts as unset), else [`DEFAULT_LIBRARY`],
-//! `libcuda.so.1` for Linux targets and `nvcuda.dll` for Windows, found the way the system's
-//! loader finds libraries (`LD_LIBRARY_PATH`, `ldconfig`'s cache; the DLL search order). The
-//! library is never closed.
+//! per process and thread-safely, and never closes it. Which one ([`path_origin`] tells):
+//!
+//! - the path in the environment variable `LIBCUDA_SYS_DRIVER_PATH` ([`PATH_VARIABLE`], read at
+//!   run time; empty counts as unset). On Windows it must be an absolute path: anything else is
+//!   not loaded ([`load_error`] says why) and every call answers as without a driver. The DLL's
+//!   own dependencies are then looked for in its folder and in System32.
+//! - otherwise [`DEFAULT_LIBRARY`]: on Linux `libcuda.so.1`, found the way the system's dynamic
+//!   loader finds libraries (`LD_LIBRARY_PATH`, `ldconfig`'s cache, the default folders); on
+//!   Windows `nvcuda.dll`, from the system folder (System32, where the driver installs it) only,
+//!   never from the application's folder, the current directory or `PATH`.
+//!
+//! # Security: privileged programs
+//!
+//! On Linux, in secure-execution mode — a program that runs setuid or setgid, or with file
+//! capabilities, which the kernel flags with `AT_SECURE` (`getauxval(AT_SECURE) != 0`) —
+//! `LIBCUDA_SYS_DRIVER_PATH` is **ignored** and [`DEFAULT_LIBRARY`] is opened, which the loader
+//! then finds without `LD_LIBRARY_PATH` (it ignores that variable in this mode too). Otherwise any
+//! user who can run the program could make it run their own library with its privileges. Such a
+//! process reports [`PathOrigin::IgnoredInSecureExecution`], and a [`load_error`] says that the
+//! variable was ignored and why.
 //!
 //! # Resolution
 //!
@@ -60,27 +75,94 @@ include!(concat!(env!("OUT_DIR"), "/dynamic.rs"));
 /// The environment variable that names the driver library to open instead of [`DEFAULT_LIBRARY`].
 pub const PATH_VARIABLE: &str = "LIBCUDA_SYS_DRIVER_PATH";
 
+/// How the driver library to open was chosen (see [`path_origin`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PathOrigin {
+    /// `LIBCUDA_SYS_DRIVER_PATH` is unset or empty: [`DEFAULT_LIBRARY`].
+    Default,
+    /// The path in `LIBCUDA_SYS_DRIVER_PATH`.
+    Variable,
+    /// `LIBCUDA_SYS_DRIVER_PATH` is set, but ignored because the process runs in secure-execution
+    /// mode (Linux: setuid, setgid or file capabilities; `AT_SECURE`): [`DEFAULT_LIBRARY`].
+    IgnoredInSecureExecution,
+}
+
 /// The driver library of this process: where it was looked for and what came of it.
 struct Driver {
     path: PathBuf,
+    origin: PathOrigin,
     library: Result<libloading08::Library, String>,
 }
 
 static DRIVER: OnceLock<Driver> = OnceLock::new();
 
-fn open(variable: Option<&OsStr>) -> Driver {
-    let (path, how) = match variable {
-        Some(path) if !path.is_empty() => (PathBuf::from(path), std::format!("from {PATH_VARIABLE}")),
-        _ => (PathBuf::from(DEFAULT_LIBRARY), std::format!("the default; {PATH_VARIABLE} is unset")),
+/// Whether the process runs in secure-execution mode: the kernel's `AT_SECURE` auxiliary vector
+/// entry, which glibc and musl read to ignore `LD_LIBRARY_PATH` and `LD_PRELOAD`.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn secure_execution() -> bool {
+    // Declared here rather than through the libc crate: one function of the C library that every
+    // Linux Rust program links, with the same signature and value on every architecture
+    // (<sys/auxv.h>, <linux/auxvec.h>), is not worth a dependency for every user of this crate.
+    extern "C" {
+        fn getauxval(kind: core::ffi::c_ulong) -> core::ffi::c_ulong;
+    }
+    const AT_SECURE: core::ffi::c_ulong = 23;
+    // SAFETY: getauxval only reads the auxiliary vector; an absent entry answers 0.
+    unsafe { getauxval(AT_SECURE) != 0 }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn secure_execution() -> bool {
+    false
+}
+
+/// Opens the driver library: `variable` is the value of `LIBCUDA_SYS_DRIVER_PATH`, `secure`
+/// whether the process runs in secure-execution mode.
+fn open(variable: Option<&OsStr>, secure: bool) -> Driver {
+    let (path, origin, how) = match variable {
+        Some(path) if !path.is_empty() && secure => (
+            PathBuf::from(DEFAULT_LIBRARY),
+            PathOrigin::IgnoredInSecureExecution,
+            std::format!(
+                "the default: {PATH_VARIABLE} is set but ignored, because this process runs in secure-execution mode \
+                 (setuid, setgid or file capabilities: AT_SECURE), where the loader ignores LD_LIBRARY_PATH too"
+            ),
+        ),
+        Some(path) if !path.is_empty() => (PathBuf::from(path), PathOrigin::Variable, std::format!("from {PATH_VARIABLE}")),
+        _ => (PathBuf::from(DEFAULT_LIBRARY), PathOrigin::Default, std::format!("the default; {PATH_VARIABLE} is unset")),
     };
+    let library = load(&path, origin).map_err(|e| std::format!("cannot load the CUDA driver library {} ({how}): {e}", path.display()));
+    Driver { path, origin, library }
+}
+
+#[cfg(not(windows))]
+fn load(path: &Path, _origin: PathOrigin) -> Result<libloading08::Library, String> {
     // SAFETY: opening the driver library runs its initializers; that is what linking it would do.
-    let library = unsafe { libloading08::Library::new(&path) }
-        .map_err(|e| std::format!("cannot load the CUDA driver library {} ({how}): {e}", path.display()));
-    Driver { path, library }
+    unsafe { libloading08::Library::new(path) }.map_err(|e| std::format!("{e}"))
+}
+
+/// The default DLL from System32 only; a path from the variable only if absolute, its
+/// dependencies from its own folder and System32.
+#[cfg(windows)]
+fn load(path: &Path, origin: PathOrigin) -> Result<libloading08::Library, String> {
+    use libloading08::os::windows::{Library, LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR, LOAD_LIBRARY_SEARCH_SYSTEM32};
+    let flags = match origin {
+        PathOrigin::Variable if !path.is_absolute() => {
+            return Err(std::format!(
+                "not loaded: on Windows {PATH_VARIABLE} must be an absolute path (C:\\...\\nvcuda.dll); \
+                 a relative one would be looked for in the application's folder, the current directory and PATH"
+            ))
+        }
+        PathOrigin::Variable => LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR | LOAD_LIBRARY_SEARCH_SYSTEM32,
+        _ => LOAD_LIBRARY_SEARCH_SYSTEM32,
+    };
+    // SAFETY: as above.
+    unsafe { Library::load_with_flags(path, flags) }.map(Into::into).map_err(|e| std::format!("{e}"))
 }
 
 fn driver() -> &'static Driver {
-    DRIVER.get_or_init(|| open(std::env::var_os(PATH_VARIABLE).as_deref()))
+    DRIVER.get_or_init(|| open(std::env::var_os(PATH_VARIABLE).as_deref(), secure_execution()))
 }
 
 /// A slot value that is no function: not looked up yet.
@@ -136,17 +218,26 @@ impl Slot {
     }
 }
 
-/// Why the driver library could not be opened: the path tried and the loader's message; None
-/// when it is open. Opens it first if no function has been called yet.
+/// Why the driver library could not be opened: the path tried, how it was chosen (from
+/// `LIBCUDA_SYS_DRIVER_PATH`, the default, or the default because the variable was ignored in
+/// secure-execution mode) and the loader's message; None when it is open. Opens it first if no
+/// function has been called yet.
 pub fn load_error() -> Option<&'static str> {
     driver().library.as_ref().err().map(String::as_str)
 }
 
-/// The driver library this process opened, or tried to: the value of `LIBCUDA_SYS_DRIVER_PATH`
-/// or [`DEFAULT_LIBRARY`], as given to the loader. Opens it first if no function has been called
-/// yet.
+/// The driver library this process opened, or tried to: the value of `LIBCUDA_SYS_DRIVER_PATH`,
+/// or [`DEFAULT_LIBRARY`] when the variable is unset, empty or ignored ([`path_origin`] tells
+/// which), as given to the loader. Opens it first if no function has been called yet.
 pub fn library_path() -> &'static Path {
     &driver().path
+}
+
+/// How [`library_path`] was chosen: from `LIBCUDA_SYS_DRIVER_PATH`, the default, or the default
+/// because the process runs in secure-execution mode, where the variable is ignored (see the
+/// module's docs). Opens the library first if no function has been called yet.
+pub fn path_origin() -> PathOrigin {
+    driver().origin
 }
 
 /// The symbol that the function `name` calls: the versioned or per-thread symbol for a documented
@@ -186,16 +277,44 @@ mod tests {
 
     #[test]
     fn a_path_that_leads_nowhere_is_explained() {
-        let driver = open(Some(OsStr::new("/nonexistent/libcuda.so.1")));
+        let driver = open(Some(OsStr::new("/nonexistent/libcuda.so.1")), false);
         assert_eq!(driver.path, Path::new("/nonexistent/libcuda.so.1"));
+        assert_eq!(driver.origin, PathOrigin::Variable);
         let error = driver.library.unwrap_err();
         assert!(error.contains("/nonexistent/libcuda.so.1") && error.contains(PATH_VARIABLE), "{error}");
     }
 
     #[test]
     fn unset_or_empty_variable_means_the_default() {
-        assert_eq!(open(None).path, Path::new(DEFAULT_LIBRARY));
-        assert_eq!(open(Some(OsStr::new(""))).path, Path::new(DEFAULT_LIBRARY));
+        for (variable, secure) in [(None, false), (Some(OsStr::new("")), false), (None, true), (Some(OsStr::new("")), true)] {
+            let driver = open(variable, secure);
+            assert_eq!((driver.path.as_path(), driver.origin), (Path::new(DEFAULT_LIBRARY), PathOrigin::Default));
+        }
+    }
+
+    #[test]
+    fn secure_execution_ignores_the_variable() {
+        let driver = open(Some(OsStr::new("/nonexistent/evil.so")), true);
+        assert_eq!((driver.path.as_path(), driver.origin), (Path::new(DEFAULT_LIBRARY), PathOrigin::IgnoredInSecureExecution));
+        if let Err(error) = driver.library {
+            assert!(!error.contains("evil") && error.contains("ignored") && error.contains("secure-execution"), "{error}");
+        }
+    }
+
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[test]
+    fn a_test_run_is_no_secure_execution() {
+        assert!(!secure_execution());
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn windows_wants_an_absolute_path() {
+        for relative in ["nvcuda.dll", r"driver\nvcuda.dll", r"\driver\nvcuda.dll", r"C:nvcuda.dll"] {
+            let driver = open(Some(OsStr::new(relative)), false);
+            let error = driver.library.unwrap_err();
+            assert!(error.contains("must be an absolute path") && error.contains(relative), "{error}");
+        }
     }
 
     #[test]

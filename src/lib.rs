@@ -2,10 +2,13 @@
 //! the header found on the building machine.
 //!
 //! Every function the header declares sits at the crate root under its C name
-//! (`cuMemAlloc_v2`), and every documented name that the header's macros map to a versioned or
-//! per-thread symbol is a re-export of that item (`cuMemAlloc`, `cuCtxCreate`). Enums are
-//! `#[repr(transparent)]` newtypes with crate-root constants (`CUDA_SUCCESS: CUresult`);
-//! macros that cast keep their C type (`CU_LAUNCH_PARAM_END: *mut c_void`).
+//! (`cuMemAlloc_v2`), and every documented name that the header's macros map to a versioned
+//! symbol is a re-export of that item (`cuMemAlloc`, `cuCtxCreate`), as C code sees them by
+//! default. The module `per_thread` holds the same API as C code sees it with
+//! `CUDA_API_PER_THREAD_DEFAULT_STREAM` (`per_thread::cuMemcpyHtoD` is `cuMemcpyHtoD_v2_ptds`).
+//! Enums are `#[repr(transparent)]` newtypes with crate-root constants (`CUDA_SUCCESS: CUresult`)
+//! and the same constants associated (`CUresult::CUDA_SUCCESS`); `Debug` prints the enumerator's
+//! name. Macros that cast keep their C type (`CU_LAUNCH_PARAM_END: *mut c_void`).
 //!
 //! The Driver API's other headers found beside cuda.h are bound as well, their items at the crate
 //! root too: `cudaProfiler.h` (`cuProfilerStart`, `cuProfilerStop`) and `cudaTypedefs.h` (the

@@ -1,5 +1,9 @@
-//! The unit tests of the build script's pure parts (the preprocessor probe's parsers and the
-//! documentation mending), which Cargo does not run for a build script itself.
+//! The unit tests of the build script's pure parts (the preprocessor probe's parsers, the
+//! documentation mending, the generated file's first lines), which Cargo does not run for a build
+//! script itself.
+#[allow(dead_code)]
+#[path = "../build/conventions.rs"]
+mod conventions;
 #[allow(dead_code)]
 #[path = "../build/docs.rs"]
 mod docs;
@@ -9,3 +13,5 @@ mod extras;
 #[allow(dead_code)]
 #[path = "../build/probe.rs"]
 mod probe;
+#[path = "../build/provenance.rs"]
+mod provenance;

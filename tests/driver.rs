@@ -76,20 +76,54 @@ fn cu_get_proc_address_finds_cu_init() {
     assert_eq!(p as usize, bound);
 }
 
-/// `cuGetProcAddress` with no stream flag hands out the variant of the crate's stream mode: with
-/// per-thread-default-stream, cuda.h's static inline wrapper (compiled by the build) adds the
-/// per-thread flag, and the driver answers the function `cuLaunchKernel` is bound to here
-/// (cuLaunchKernel_ptsz in that mode).
+/// `cuGetProcAddress` with no stream flag hands out the variant of each mapping's stream mode: at
+/// the crate root the legacy-stream `cuLaunchKernel`; in `per_thread`, cuda.h's static inline
+/// wrapper (compiled by the build) adds the per-thread flag, and the driver hands out
+/// `cuLaunchKernel_ptsz` — the very function `per_thread::cuLaunchKernel` is bound to.
 #[cfg(all(not(cuda_major = "11"), not(feature = "dynamic-loading")))]
 #[test]
-fn cu_get_proc_address_follows_the_stream_mode() {
+fn cu_get_proc_address_follows_each_mapping() {
     let mut version: c_int = 0;
     assert_eq!(unsafe { cuDriverGetVersion(&mut version) }, CUDA_SUCCESS);
-    let mut p: *mut core::ffi::c_void = ptr::null_mut();
-    let mut status = CUdriverProcAddressQueryResult(u32::MAX);
-    let r = unsafe { cuGetProcAddress(c"cuLaunchKernel".as_ptr(), &mut p, version, 0, &mut status) };
-    assert_eq!((r, status), (CUDA_SUCCESS, CU_GET_PROC_ADDRESS_SUCCESS));
-    assert_eq!(p as usize, cuLaunchKernel as *const () as usize);
+    type GetProcAddress = unsafe extern "C" fn(
+        *const c_char,
+        *mut *mut core::ffi::c_void,
+        c_int,
+        cuuint64_t,
+        *mut CUdriverProcAddressQueryResult,
+    ) -> CUresult;
+    let look_up = |get: GetProcAddress| {
+        let mut p: *mut core::ffi::c_void = ptr::null_mut();
+        let mut status = CUdriverProcAddressQueryResult(u32::MAX);
+        let r = unsafe { get(c"cuLaunchKernel".as_ptr(), &mut p, version, 0, &mut status) };
+        assert_eq!((r, status), (CUDA_SUCCESS, CU_GET_PROC_ADDRESS_SUCCESS));
+        p as usize
+    };
+    let legacy = look_up(cuGetProcAddress);
+    let per_thread_stream = look_up(per_thread::cuGetProcAddress);
+    assert_eq!(legacy, cuLaunchKernel as *const () as usize);
+    assert_eq!(per_thread_stream, per_thread::cuLaunchKernel as *const () as usize);
+    assert_eq!(per_thread_stream, per_thread::cuLaunchKernel_ptsz as *const () as usize);
+    assert_ne!(legacy, per_thread_stream);
+}
+
+/// Both mappings in one build: the documented names at the root are C's default symbols, those in
+/// `per_thread` the per-thread ones; everything else is the same item in both.
+#[cfg(not(feature = "dynamic-loading"))]
+#[test]
+fn both_stream_mappings_are_there() {
+    use libcuda_sys::per_thread as cu;
+    let address = |f: *const ()| f as usize;
+    assert_eq!(address(cuMemcpyHtoD as *const ()), address(cuMemcpyHtoD_v2 as *const ()));
+    assert_eq!(address(cu::cuMemcpyHtoD as *const ()), address(cu::cuMemcpyHtoD_v2_ptds as *const ()));
+    assert_ne!(address(cuMemcpyHtoD as *const ()), address(cu::cuMemcpyHtoD as *const ()));
+    assert_ne!(address(cuLaunchKernel as *const ()), address(cu::cuLaunchKernel as *const ()));
+    // Stream-independent names are the root's own items.
+    assert_eq!(address(cu::cuInit as *const ()), address(cuInit as *const ()));
+    assert_eq!(address(cu::cuMemAlloc as *const ()), address(cuMemAlloc as *const ()));
+    let ok: CUresult = cu::CUDA_SUCCESS;
+    let stream: CUstream = cu::CU_STREAM_PER_THREAD;
+    assert_eq!((ok, stream as usize), (CUDA_SUCCESS, 2));
 }
 
 #[test]

@@ -3,8 +3,9 @@
 //!
 //! Loading happens once per process, so what needs another driver path (none, or an absolute
 //! one) runs in a child: the test re-executes this binary with `LIBCUDA_SYS_DRIVER_PATH` set, the
-//! child variable below naming the case, and a filter that selects the one test in `child::`
-//! that checks it. Run directly, those child tests return at once.
+//! child variable below naming the case, and `--ignored --exact child::<case>`, which selects the
+//! one test in `child::` that checks it. Those tests are `#[ignore]`d, so that a normal run does
+//! not count them; run directly (`--include-ignored`), each starts its child as its parent does.
 #![cfg(feature = "dynamic-loading")]
 
 use core::ffi::{c_char, c_int, c_uint, c_void, CStr};
@@ -12,11 +13,6 @@ use core::ptr;
 use libcuda_sys::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-// The transform that makes the wrappers, with its own unit tests (build/dynamic.rs).
-#[allow(dead_code)]
-#[path = "../build/dynamic.rs"]
-mod transform;
 
 /// Names the case a child process checks.
 const CHILD: &str = "LIBCUDA_SYS_DYNAMIC_TEST_CHILD";
@@ -32,12 +28,12 @@ fn driver_version() -> c_int {
     version
 }
 
-/// Runs the test `child::<name>` of this binary in a new process with `LIBCUDA_SYS_DRIVER_PATH`
-/// set to `driver_path`; asserts that it ran, and passed.
+/// Runs the ignored test `child::<name>` of this binary in a new process with
+/// `LIBCUDA_SYS_DRIVER_PATH` set to `driver_path`; asserts that it ran, and passed.
 fn run_child(name: &str, driver_path: &Path) {
     let exe = std::env::current_exe().expect("the test binary's path");
     let out = Command::new(exe)
-        .args([&format!("child::{name}"), "--exact", "--nocapture", "--test-threads=1"])
+        .args([&format!("child::{name}"), "--ignored", "--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD, name)
         .env(dynamic::PATH_VARIABLE, driver_path)
         .output()
@@ -83,17 +79,16 @@ fn documented_names_map_to_the_symbols_link_mode_binds() {
     let expected = if cfg!(cuda_major = "11") || cfg!(cuda_major = "12") { "cuCtxCreate_v2" } else { "cuCtxCreate_v4" };
     assert_eq!(dynamic::symbol("cuCtxCreate"), expected);
     assert_eq!(dynamic::symbol("cuMemAlloc"), "cuMemAlloc_v2");
-    let htod = if cfg!(feature = "per-thread-default-stream") { "cuMemcpyHtoD_v2_ptds" } else { "cuMemcpyHtoD_v2" };
-    assert_eq!(dynamic::symbol("cuMemcpyHtoD"), htod);
-    let launch = if cfg!(feature = "per-thread-default-stream") { "cuLaunchKernel_ptsz" } else { "cuLaunchKernel" };
-    assert_eq!(dynamic::symbol("cuLaunchKernel"), launch);
+    // The crate root's mapping: C's without CUDA_API_PER_THREAD_DEFAULT_STREAM.
+    assert_eq!(dynamic::symbol("cuMemcpyHtoD"), "cuMemcpyHtoD_v2");
+    assert_eq!(dynamic::symbol("cuLaunchKernel"), "cuLaunchKernel");
     assert_eq!(dynamic::symbol("cuInit"), "cuInit");
-    // One item: the documented name is a re-export of the versioned wrapper.
+    // One item: the documented name is a re-export of the versioned wrapper, in both mappings.
     assert_eq!(cuMemAlloc as *const () as usize, cuMemAlloc_v2 as *const () as usize);
-    #[cfg(not(feature = "per-thread-default-stream"))]
     assert_eq!(cuMemcpyHtoD as *const () as usize, cuMemcpyHtoD_v2 as *const () as usize);
-    #[cfg(feature = "per-thread-default-stream")]
-    assert_eq!(cuMemcpyHtoD as *const () as usize, cuMemcpyHtoD_v2_ptds as *const () as usize);
+    assert_eq!(per_thread::cuMemcpyHtoD as *const () as usize, per_thread::cuMemcpyHtoD_v2_ptds as *const () as usize);
+    assert_ne!(per_thread::cuMemcpyHtoD as *const () as usize, cuMemcpyHtoD as *const () as usize);
+    assert_eq!(per_thread::cuInit as *const () as usize, cuInit as *const () as usize);
 }
 
 #[test]
@@ -119,20 +114,25 @@ fn is_available_knows_symbols_and_documented_names() {
     assert_eq!(dynamic::address("cuInit").map(|a| a.as_ptr()), Some(p));
 }
 
-/// `cuGetProcAddress` with no stream flag hands out the variant of the crate's stream mode: with
-/// per-thread-default-stream, cuda.h's static inline wrapper adds the per-thread flag (the build
-/// compiles it and lets it reach the driver through the lazily resolved symbol), so the driver
-/// answers cuLaunchKernel_ptsz — the very function `cuLaunchKernel` resolves to in this mode.
+/// `cuGetProcAddress` with no stream flag hands out the variant of each mapping's stream mode: at
+/// the crate root the legacy-stream `cuLaunchKernel`; in `per_thread`, cuda.h's static inline
+/// wrapper (compiled by the build) adds the per-thread flag and reaches the driver through the
+/// lazily resolved `cuGetProcAddress_v2`, and the driver answers `cuLaunchKernel_ptsz` — the
+/// symbol `per_thread::cuLaunchKernel` resolves.
 #[cfg(not(cuda_major = "11"))]
 #[test]
-fn cu_get_proc_address_follows_the_stream_mode() {
-    let mut p: *mut c_void = ptr::null_mut();
-    let mut status = CUdriverProcAddressQueryResult(u32::MAX);
-    let r = unsafe { cuGetProcAddress(c"cuLaunchKernel".as_ptr(), &mut p, driver_version(), 0, &mut status) };
-    assert_eq!((r, status), (CUDA_SUCCESS, CU_GET_PROC_ADDRESS_SUCCESS));
-    let expected = if cfg!(feature = "per-thread-default-stream") { "cuLaunchKernel_ptsz" } else { "cuLaunchKernel" };
-    assert_eq!(dynamic::symbol("cuLaunchKernel"), expected);
-    assert_eq!(dynamic::address("cuLaunchKernel").map(|a| a.as_ptr()), Some(p));
+fn cu_get_proc_address_follows_each_mapping() {
+    type GetProcAddress =
+        unsafe extern "C" fn(*const c_char, *mut *mut c_void, c_int, cuuint64_t, *mut CUdriverProcAddressQueryResult) -> CUresult;
+    let look_up = |get: GetProcAddress| {
+        let mut p: *mut c_void = ptr::null_mut();
+        let mut status = CUdriverProcAddressQueryResult(u32::MAX);
+        let r = unsafe { get(c"cuLaunchKernel".as_ptr(), &mut p, driver_version(), 0, &mut status) };
+        assert_eq!((r, status), (CUDA_SUCCESS, CU_GET_PROC_ADDRESS_SUCCESS));
+        p
+    };
+    assert_eq!(Some(look_up(cuGetProcAddress)), dynamic::address("cuLaunchKernel").map(|a| a.as_ptr()));
+    assert_eq!(Some(look_up(per_thread::cuGetProcAddress)), dynamic::address("cuLaunchKernel_ptsz").map(|a| a.as_ptr()));
 }
 
 /// cuCtxCreate is cuCtxCreate_v4 with 13.x headers, which the 535 driver does not export: the
@@ -244,7 +244,8 @@ fn the_variable_names_the_library_to_open() {
     run_child("at_an_absolute_path", &path);
 }
 
-/// What the children check, each in a process of its own; run directly, they return at once.
+/// What the children check, each in a process of its own, where its parent test runs it. Run in
+/// any other process (`--include-ignored`), each runs its parent test instead.
 mod child {
     use super::*;
 
@@ -253,9 +254,10 @@ mod child {
     }
 
     #[test]
+    #[ignore = "run in a child process by without_a_driver_every_call_answers_no_device"]
     fn without_a_driver() {
         if !is("without_a_driver") {
-            return;
+            return without_a_driver_every_call_answers_no_device();
         }
         let tried = Path::new("/nonexistent/libcuda-sys-test/libcuda.so.1");
         assert_eq!(unsafe { cuInit(0) }, CUDA_ERROR_NO_DEVICE);
@@ -283,9 +285,10 @@ mod child {
 
     #[cfg(target_os = "linux")]
     #[test]
+    #[ignore = "run in a child process by the_library_is_mapped_only_after_the_first_call"]
     fn mapped_after_the_first_call() {
         if !is("mapped_after_the_first_call") {
-            return;
+            return the_library_is_mapped_only_after_the_first_call();
         }
         // No NEEDED entry for libcuda (nor a dependency's): nothing mapped it at start.
         assert_eq!(mapped_libcuda(), None, "libcuda was mapped before any call");
@@ -297,9 +300,10 @@ mod child {
 
     #[cfg(target_os = "linux")]
     #[test]
+    #[ignore = "run in a child process by the_variable_names_the_library_to_open"]
     fn at_an_absolute_path() {
         if !is("at_an_absolute_path") {
-            return;
+            return the_variable_names_the_library_to_open();
         }
         let path = PathBuf::from(std::env::var_os(dynamic::PATH_VARIABLE).expect("set by the parent"));
         assert!(path.is_absolute());

@@ -15,6 +15,8 @@ extern "C" {
     pub fn consumer_cuda_version() -> core::ffi::c_int;
     pub fn consumer_sizeof_memcpy3d() -> usize;
     pub fn consumer_sizeof_launch_config() -> usize;
+    /// 1 when C's `cuCtxCreate` takes `(CUcontext *, unsigned int, CUdevice)`, else 0.
+    pub fn consumer_cu_ctx_create_has_three_parameters() -> core::ffi::c_int;
 }
 
 #[cfg(links_libcuda)]

@@ -5,6 +5,24 @@ use core::ffi::{c_char, CStr};
 use libcuda_sys::*;
 use libcuda_sys_consumer::*;
 
+// How the generated file records what it was made from (libcuda-sys's build/provenance.rs).
+#[allow(dead_code)]
+#[path = "../../build/provenance.rs"]
+mod provenance;
+
+/// DEP_CUDA_BINDINGS names a file that says it was made from the very header of DEP_CUDA_INCLUDE,
+/// of this CUDA_VERSION, for this target.
+#[test]
+fn the_bindings_say_what_they_were_made_from() {
+    let bindings = std::fs::read_to_string(env!("CONSUMER_BINDINGS")).expect("DEP_CUDA_BINDINGS names a readable file");
+    let made_from = provenance::Provenance::read(&bindings).expect("the generated file's first lines");
+    let header = std::fs::read(env!("CONSUMER_CUDA_H")).expect("cuda.h in DEP_CUDA_INCLUDE");
+    assert_eq!(made_from.cuda_h_hash, provenance::fnv1a64(&header), "the hash of {}", env!("CONSUMER_CUDA_H"));
+    assert_eq!(made_from.cuda_version, CUDA_VERSION);
+    assert_eq!(made_from.target, env!("CONSUMER_TARGET"));
+    assert!(!made_from.crate_version.is_empty());
+}
+
 #[test]
 fn dependent_sees_the_header_the_bindings_came_from() {
     let from_c = unsafe { consumer_cuda_version() } as u32;
@@ -20,13 +38,19 @@ fn c_and_rust_call_the_same_cu_mem_alloc() {
     assert_eq!(unsafe { consumer_cu_mem_alloc() } as usize, cuMemAlloc as *const () as usize);
 }
 
+/// The gate the build script derived from DEP_CUDA_VERSION (`ctx_create_takes_params`, which
+/// picks the body of `create_context`) against what the C compiler says of the header's
+/// cuCtxCreate: a wrong version threshold fails here, whatever the release.
 #[test]
 fn the_version_gate_picks_the_headers_cu_ctx_create() {
-    // The gated wrapper must have the same type as the crate's documented cuCtxCreate allows;
-    // taking its address proves it compiled for this release.
-    let f: unsafe fn(&mut CUcontext, core::ffi::c_uint, CUdevice) -> CUresult = create_context;
-    assert!(f as usize != 0);
-    assert_eq!(cfg!(ctx_create_takes_params), CUDA_VERSION >= 13000);
+    let three_parameters = unsafe { consumer_cu_ctx_create_has_three_parameters() } != 0;
+    assert_eq!(
+        cfg!(ctx_create_takes_params),
+        !three_parameters,
+        "DEP_CUDA_VERSION {DEP_CUDA_VERSION} gated cuCtxCreate's CUctxCreateParams {}, but C's cuCtxCreate takes {} parameters",
+        if cfg!(ctx_create_takes_params) { "in" } else { "out" },
+        if three_parameters { 3 } else { 4 }
+    );
 }
 
 /// For every error code of the header that this driver knows, cuGetErrorName returns exactly the

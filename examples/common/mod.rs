@@ -67,6 +67,10 @@ pub fn create_context(device: CUdevice) -> CUcontext {
     context
 }
 
+/// What an output buffer is filled with (`cuMemsetD32`) before the kernel that writes it runs: an
+/// element that still holds it was not written.
+pub const SENTINEL: u32 = 0xDEAD_BEEF;
+
 /// A fixture's path, relative to the working directory or to this package.
 pub fn fixture(file: &str) -> String {
     let relative = format!("tests/fixtures/{file}");

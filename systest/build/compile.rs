@@ -12,7 +12,8 @@ use std::collections::BTreeSet;
 /// Warnings are errors; that a function is deprecated says nothing about its ABI.
 const FLAGS: [&str; 3] = ["-Wall", "-Werror", "-Wno-deprecated-declarations"];
 
-pub fn c_side(plan: &Plan, tag: &str, inputs: &Inputs) -> Result<Vec<Finding>, String> {
+/// With `per_thread`, the C side defines `CUDA_API_PER_THREAD_DEFAULT_STREAM`.
+pub fn c_side(plan: &Plan, tag: &str, inputs: &Inputs, per_thread: bool) -> Result<Vec<Finding>, String> {
     let dir = inputs.out_dir.join(tag);
     let path = dir.join("abi.c");
     let mut excluded = BTreeSet::new();
@@ -20,7 +21,7 @@ pub fn c_side(plan: &Plan, tag: &str, inputs: &Inputs) -> Result<Vec<Finding>, S
     loop {
         let (text, lines) = c_source(plan, tag, &inputs.headers, &excluded);
         write(&path, &text)?;
-        let compiler = c_build(&inputs.headers, inputs.per_thread).get_compiler();
+        let compiler = c_build(&inputs.headers, per_thread).get_compiler();
         let output = compiler
             .to_command()
             .args(FLAGS)
@@ -48,7 +49,7 @@ pub fn c_side(plan: &Plan, tag: &str, inputs: &Inputs) -> Result<Vec<Finding>, S
             return Err(format!("the C compiler rejects {}:\n{stderr}", path.display()));
         }
     }
-    let mut build = c_build(&inputs.headers, inputs.per_thread);
+    let mut build = c_build(&inputs.headers, per_thread);
     for flag in FLAGS {
         build.flag(flag);
     }

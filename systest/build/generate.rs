@@ -7,14 +7,18 @@
 //! | `align`     | `_Alignof(T)`                              | `align_of::<T>()`                      |
 //! | `offset`    | `offsetof(T, f)`                           | `offset_of!(T, f)`                     |
 //! | `fieldsize` | `sizeof(((T *)0)->f)`                      | size of the place `(*p).f`             |
+//! | `fieldtype` | `__builtin_types_compatible_p(__typeof__(((T *)0)->f), C(rust))` | 1            |
 //! | `signed`    | `(T)-1 < (T)0`                             | `<prim as Arithmetic>::SIGNED`         |
-//! | `typematch` | `__builtin_types_compatible_p(T, C(rust))` | 1                                      |
+//! | `typedef`   | `__builtin_types_compatible_p(T, C(rust))` | 1                                      |
 //! | `value`     | the macro or enumerator itself             | the constant                           |
+//! | `consttype` | `__builtin_types_compatible_p(__typeof__(M), C(rust))` | 1                          |
 //!
 //! and, checked by the C compiler itself under `-Werror`, one line per function that assigns the C
-//! function to a pointer whose type is written from the Rust prototype
-//! (`static CUresult (*const p)(CUdevice *, int) = &cuDeviceGet;`), and one address per name C can
-//! call, compared in one process with the Rust item of the same name.
+//! function to a pointer whose type is written from the Rust prototype (`prototype`:
+//! `static CUresult (*const p)(CUdevice *, int) = &cuDeviceGet;`), and one address per name C can
+//! call, compared in one process with the Rust item of the same name (`symbol`, `inline`); names
+//! only one side has are `missing` and `extra`. Every check has exactly one of these kinds
+//! (`libcuda_sys_systest::KINDS`).
 //!
 //! C types are written from Rust types: primitives by their C names, records and enums by their
 //! tag (`struct CUDA_MEMCPY2D_st`, `enum cudaError_enum`), aliases by their typedef name, and
@@ -71,14 +75,6 @@ pub struct Finding {
 }
 
 #[derive(Default)]
-pub struct Counts {
-    pub types: usize,
-    pub fields: usize,
-    pub constants: usize,
-    pub functions: usize,
-}
-
-#[derive(Default)]
 pub struct Plan {
     pub checks: Vec<Check>,
     pub prototypes: Vec<Prototype>,
@@ -92,7 +88,9 @@ pub struct Plan {
     pub declared: usize,
     pub documented: usize,
     pub findings: Vec<Finding>,
-    pub counts: Counts,
+    /// Comparisons made here that passed, by kind (prototypes: written for the C compiler, whose
+    /// rejections `rust_source` takes off).
+    pub passed: BTreeMap<&'static str, usize>,
     /// What cannot be compared, by reason.
     pub skipped: BTreeMap<&'static str, usize>,
 }
@@ -132,20 +130,20 @@ fn records(model: &Model, c: &CNames, plan: &mut Plan) {
             continue;
         };
         layout(&record.name, ty, plan);
-        members(model, record, &record.name, ty, &[], "", plan);
+        members(model, c, record, &record.name, &[], "", plan);
     }
 }
 
 fn layout(rust: &str, c: &str, plan: &mut Plan) {
-    plan.counts.types += 1;
     plan.check("size", rust, CValue::Int(format!("sizeof({c})")), format!("::core::mem::size_of::<b::{rust}>() as i128"));
     plan.check("align", rust, CValue::Int(format!("_Alignof({c})")), format!("::core::mem::align_of::<b::{rust}>() as i128"));
 }
 
-/// The members of `record`, as C reaches them from `outer` (named `outer_c` in C): directly, and
-/// through anonymous members, whose own members C names as if they were the parent's.
-/// `offsets` holds the Rust offsets of the anonymous members on the way; `place` their path.
-fn members(model: &Model, record: &Record, outer: &str, outer_c: &str, offsets: &[String], place: &str, plan: &mut Plan) {
+/// The members of `record`, as C reaches them from `outer`: directly, and through anonymous
+/// members, whose own members C names as if they were the parent's. `offsets` holds the Rust
+/// offsets of the anonymous members on the way; `place` their path.
+fn members(model: &Model, c: &CNames, record: &Record, outer: &str, offsets: &[String], place: &str, plan: &mut Plan) {
+    let outer_c = c.name(outer).expect("records() checks only records C can name");
     for field in &record.fields {
         let mut offsets = offsets.to_vec();
         offsets.push(format!("::core::mem::offset_of!(b::{}, {})", record.name, field.rust));
@@ -156,13 +154,12 @@ fn members(model: &Model, record: &Record, outer: &str, outer_c: &str, offsets: 
             FieldKind::Anonymous => match model.class(&field.ty) {
                 Class::Record(inner) => {
                     let inner = model.record(&inner).expect("class() found it");
-                    members(model, inner, outer, outer_c, &offsets, &place, plan);
+                    members(model, c, inner, outer, &offsets, &place, plan);
                 }
                 _ => panic!("{outer}: anonymous member {} is not a struct or union", field.rust),
             },
             FieldKind::Named => {
                 let item = format!("{outer}.{}", field.c);
-                plan.counts.fields += 1;
                 plan.check(
                     "offset",
                     &item,
@@ -177,6 +174,13 @@ fn members(model: &Model, record: &Record, outer: &str, outer_c: &str, offsets: 
                         "{{ let u = ::core::mem::MaybeUninit::<b::{outer}>::uninit(); \
                          ::libcuda_sys_systest::size_of_pointee(unsafe {{ ::core::ptr::addr_of!((*u.as_ptr()){place}) }}) }} as i128"
                     ),
+                );
+                let c_type = c.decl(model, &field.ty, "");
+                plan.check(
+                    "fieldtype",
+                    &item,
+                    CValue::Int(format!("__builtin_types_compatible_p(__typeof__((({outer_c} *)0)->{}), {c_type})", field.c)),
+                    "1".to_string(),
                 );
             }
         }
@@ -210,17 +214,19 @@ fn aliases(model: &Model, c: &CNames, plan: &mut Plan) {
     for (name, target) in &model.aliases {
         let class = model.class(target);
         let complete = !matches!(&class, Class::Record(r) if model.record(r).is_some_and(|r| r.opaque));
-        let c_name = if option_fn(target).is_some() { format!("__typeof__(1 ? *({name} *)0 : *({name} *)0)") } else { name.clone() };
-        plan.counts.types += 1;
+        // A typedef, or a struct tag C puts in file scope (`struct CUstreamMemOpWaitValueParams_st`).
+        let c_name = c.name(name).unwrap_or(name);
+        let decayed = format!("__typeof__(1 ? *({c_name} *)0 : *({c_name} *)0)");
+        let c_name = if option_fn(target).is_some() { decayed.as_str() } else { c_name };
         if complete {
             plan.check("size", name, CValue::Int(format!("sizeof({c_name})")), format!("::core::mem::size_of::<b::{name}>() as i128"));
             plan.check("align", name, CValue::Int(format!("_Alignof({c_name})")), format!("::core::mem::align_of::<b::{name}>() as i128"));
         }
         if let Some(prim) = arithmetic(model, &class) {
-            plan.check("signed", name, signed_c(name), signed_rust(&prim));
+            plan.check("signed", name, signed_c(c_name), signed_rust(&prim));
         }
         let c_type = c.decl(model, target, "");
-        plan.check("typematch", name, CValue::Int(format!("__builtin_types_compatible_p({c_name}, {c_type})")), "1".to_string());
+        plan.check("typedef", name, CValue::Int(format!("__builtin_types_compatible_p({c_name}, {c_type})")), "1".to_string());
     }
 }
 
@@ -230,14 +236,14 @@ fn constants(model: &Model, header: &Header, c: &CNames, plan: &mut Plan) {
     for constant in &model.consts {
         let name = &constant.name;
         if header.undefined.contains(name) {
-            plan.counts.constants += 1;
             plan.findings.push(Finding {
-                kind: "value",
+                kind: "extra",
                 item: name.clone(),
                 message: "cuda.h #undefs this macro once it has used it: C code cannot name it, so Rust should not either".to_string(),
             });
             continue;
         }
+        *plan.passed.entry("extra").or_default() += 1;
         let class = model.class(&constant.ty);
         let (c_value, rust_value) = match &class {
             Class::Arithmetic(_) => (CValue::Int(format!("({name})")), RustValue::Int(format!("b::{name} as i128"))),
@@ -250,7 +256,6 @@ fn constants(model: &Model, header: &Header, c: &CNames, plan: &mut Plan) {
                 continue;
             }
         };
-        plan.counts.constants += 1;
         plan.checks.push(Check { kind: "value", item: name.clone(), c: c_value, rust: rust_value });
         // An enumerator has type `int` in C whatever its enum: only casting macros have a type to compare.
         let aliased = path_name(&constant.ty).is_some_and(|(n, local)| local && model.alias(&n).is_some());
@@ -258,7 +263,7 @@ fn constants(model: &Model, header: &Header, c: &CNames, plan: &mut Plan) {
         if typed {
             let c_type = c.decl(model, &constant.ty, "");
             plan.check(
-                "typematch",
+                "consttype",
                 name,
                 CValue::Int(format!("__builtin_types_compatible_p(__typeof__({name}), {c_type})")),
                 "1".to_string(),
@@ -288,7 +293,7 @@ fn functions(model: &Model, header: &Header, dynamic: bool, c: &CNames, plan: &m
         if !stands_for_c_function {
             continue;
         }
-        plan.counts.functions += 1;
+        *plan.passed.entry("prototype").or_default() += 1;
         let pointer = c.function(model, &f.params, f.variadic, f.ret.as_ref(), &format!("(*const libcuda_sys_systest_fn_{i})"));
         plan.prototypes.push(Prototype {
             name: f.name.clone(),
@@ -311,21 +316,27 @@ fn names(model: &Model, header: &Header, plan: &mut Plan) {
         let calls = if name == target { String::new() } else { format!(" (it calls {target})") };
         let inline = header.is_inline(target);
         let missing = if !rust.contains(name) {
-            Some(format!("C code can call this name{calls}; Rust has no item of that name"))
+            Some(("missing", format!("C code can call this name{calls}; Rust has no item of that name")))
         } else if inline && !rust.contains(target) {
-            Some(format!("C calls cuda.h's inline {target} by this name; Rust has no {target} for it to be"))
+            *plan.passed.entry("missing").or_default() += 1;
+            Some(("inline", format!("C calls cuda.h's inline {target} by this name; Rust has no {target} for it to be")))
         } else {
+            *plan.passed.entry("missing").or_default() += 1;
             None
         };
         match missing {
-            Some(message) => plan.findings.push(Finding { kind: "symbol", item: name.to_string(), message }),
+            Some((kind, message)) => plan.findings.push(Finding { kind, item: name.to_string(), message }),
             None => plan.names.push(Name { name: name.to_string(), target: target.to_string(), inline }),
         }
     }
     let callable: BTreeSet<&str> = header.callable().map(|(n, _)| n).collect();
-    for name in rust.iter().filter(|n| !callable.contains(*n)) {
+    for name in rust {
+        if callable.contains(name) {
+            *plan.passed.entry("extra").or_default() += 1;
+            continue;
+        }
         plan.findings.push(Finding {
-            kind: "name",
+            kind: "extra",
             item: name.to_string(),
             message: "Rust offers this function name; C code including cuda.h cannot call it".to_string(),
         });
@@ -375,9 +386,15 @@ impl CNames {
             .collect();
         // Tags first: `struct CUDA_MEMCPY2D_st`, `union CUstreamBatchMemOpParams_union`, `enum cudaError_enum`.
         for record in &model.records {
-            if matches!(header.tags.get(&record.name), Some(&"struct" | &"union")) {
-                let kind = if record.is_union { "union" } else { "struct" };
-                names.insert(record.name.clone(), format!("{kind} {}", record.name));
+            // The tag as C declares it, whatever Rust made of the record.
+            if let Some(&tag @ ("struct" | "union")) = header.tags.get(&record.name) {
+                names.insert(record.name.clone(), format!("{tag} {}", record.name));
+            }
+        }
+        // Aliases under a struct or union tag: C names the type by the tag.
+        for (alias, _) in &model.aliases {
+            if let Some(kind @ (&"struct" | &"union")) = header.tags.get(alias) {
+                names.entry(alias.clone()).or_insert(format!("{kind} {alias}"));
             }
         }
         for name in model.newtypes.keys() {
@@ -635,12 +652,16 @@ pub fn rust_source(plan: &Plan, tag: &str, module: &str, release: &str, per_thre
     );
     let _ = writeln!(out, "pub static CHECKS: ::libcuda_sys_systest::Checks = ::libcuda_sys_systest::Checks {{");
     let _ = writeln!(out, "release: {release:?}, per_thread: {per_thread}, compare_addresses: {},", plan.compare_addresses);
-    let c = &plan.counts;
     let _ = writeln!(
         out,
-        "counts: ::libcuda_sys_systest::Counts {{ types: {}, fields: {}, constants: {}, functions: {}, callable: {}, declared: {}, documented: {} }},",
-        c.types, c.fields, c.constants, c.functions, plan.callable, plan.declared, plan.documented
+        "names: ::libcuda_sys_systest::Names {{ callable: {}, declared: {}, documented: {} }},",
+        plan.callable, plan.declared, plan.documented
     );
+    // Prototypes the C compiler rejected are findings, not passes.
+    let mut passed = plan.passed.clone();
+    let rejected_prototypes = rejected.iter().filter(|f| f.kind == "prototype").count();
+    passed.entry("prototype").and_modify(|n| *n -= rejected_prototypes);
+    let _ = writeln!(out, "passed: &{:?},", passed.into_iter().collect::<Vec<_>>());
     let _ = writeln!(out, "skipped: &[");
     for (reason, n) in &plan.skipped {
         let _ = writeln!(out, "({reason:?}, {n}),");

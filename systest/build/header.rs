@@ -49,20 +49,20 @@ impl Header {
     }
 }
 
-/// The C compiler, configured as the bindings were generated: the headers' folders, and the
-/// per-thread define when the crate's feature is on.
+/// The C compiler, configured as the bindings were generated: the headers' folders, and for the
+/// `per_thread` module the per-thread define.
 pub fn c_build(headers: &Headers, per_thread: bool) -> cc::Build {
     let mut build = cc::Build::new();
     // `warnings(false)` would pass `-w`, which silences the very diagnostics the check relies on.
     build.includes(&headers.include_dirs).cargo_metadata(false).extra_warnings(false);
     if per_thread {
-        build.define("CUDA_API_PER_THREAD_DEFAULT_STREAM", None);
+        build.define(crate::conventions::PER_THREAD_MACRO, None);
     }
     build
 }
 
 pub fn read(headers: &Headers, per_thread: bool, out_dir: &Path) -> Result<Header, String> {
-    let dir = out_dir.join("header");
+    let dir = out_dir.join(if per_thread { "header-per-thread" } else { "header" });
     let (declared, inline) = functions(headers, per_thread, &dir)?;
     let mut text = String::new();
     for file in &headers.files {

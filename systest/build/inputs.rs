@@ -29,9 +29,6 @@ pub struct Inputs {
     pub headers: Headers,
     /// `DEP_CUDA_VERSION`: the header's `CUDA_VERSION` (13000 for 13.0).
     pub version: u32,
-    /// `DEP_CUDA_PER_THREAD_DEFAULT_STREAM=1`: the crate's `per-thread-default-stream` feature, so
-    /// the C side defines `CUDA_API_PER_THREAD_DEFAULT_STREAM` as the bindings did.
-    pub per_thread: bool,
     /// `DEP_CUDA_DYNAMIC_LOADING=1`: the crate's `dynamic-loading` feature, where the functions
     /// are Rust wrappers that resolve their symbol at run time: nothing to compare by address.
     pub dynamic: bool,
@@ -49,7 +46,6 @@ impl Inputs {
                 files: env::split_paths(&dep("HEADERS")?).collect(),
             },
             version: version.parse().map_err(|_| format!("DEP_CUDA_VERSION is `{version}`, not a number"))?,
-            per_thread: dep("PER_THREAD_DEFAULT_STREAM")? == "1",
             dynamic: dep("DYNAMIC_LOADING").is_ok_and(|v| v == "1"),
             out_dir: PathBuf::from(env::var("OUT_DIR").map_err(|_| "OUT_DIR unset".to_string())?),
         };

@@ -6,7 +6,6 @@ use syn::{Fields, ForeignItem, GenericArgument, Item, PathArguments, ReturnType,
 
 pub struct Record {
     pub name: String,
-    pub is_union: bool,
     pub fields: Vec<Field>,
     /// bindgen's stand-in for an incomplete C type (`_unused: [u8; 0]`): nothing to measure.
     pub opaque: bool,
@@ -43,8 +42,8 @@ pub struct Function {
     pub params: Vec<Type>,
     pub ret: Option<Type>,
     pub variadic: bool,
-    /// An extern bound to bindgen's C wrapper of a static inline function
-    /// (`#[link_name = "NAME__extern"]`), compiled by the crate's build.
+    /// An extern bound to a C wrapper of a static inline function
+    /// (`#[link_name = "NAME__extern"]`, `conventions::static_fn_symbol`), compiled by the crate's build.
     pub wraps_inline: bool,
 }
 
@@ -90,14 +89,14 @@ impl Model {
                     Fields::Named(f) => {
                         let fields =
                             f.named.iter().map(|f| field(f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default(), &f.ty)).collect();
-                        model.records.push(record(s.ident.to_string(), false, fields));
+                        model.records.push(record(s.ident.to_string(), fields));
                     }
                     _ => {}
                 },
                 Item::Union(u) => {
                     let fields =
                         u.fields.named.iter().map(|f| field(f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default(), &f.ty)).collect();
-                    model.records.push(record(u.ident.to_string(), true, fields));
+                    model.records.push(record(u.ident.to_string(), fields));
                 }
                 Item::Type(t) => model.aliases.push((t.ident.to_string(), (*t.ty).clone())),
                 Item::Const(c) if c.ident != "_" => model.consts.push(Const { name: c.ident.to_string(), ty: (*c.ty).clone() }),
@@ -107,7 +106,7 @@ impl Model {
                             let mut function = function(&f.sig);
                             function.wraps_inline = f.attrs.iter().any(|a| {
                                 matches!(&a.meta, syn::Meta::NameValue(nv) if nv.path.is_ident("link_name")
-                                    && matches!(&nv.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) if s.value() == format!("{}__extern", function.name)))
+                                    && matches!(&nv.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) if s.value() == crate::conventions::static_fn_symbol(&function.name)))
                             });
                             model.functions.push(function);
                         }
@@ -214,9 +213,9 @@ fn function(sig: &syn::Signature) -> Function {
     }
 }
 
-fn record(name: String, is_union: bool, fields: Vec<Field>) -> Record {
+fn record(name: String, fields: Vec<Field>) -> Record {
     let opaque = fields.len() == 1 && fields[0].rust == "_unused";
-    Record { name, is_union, fields, opaque }
+    Record { name, fields, opaque }
 }
 
 fn field(rust: String, ty: &Type) -> Field {

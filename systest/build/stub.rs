@@ -10,34 +10,14 @@
 //! function shows. It is named `libcuda.so.1`, the driver's SONAME, and the test binaries find it
 //! through `DT_RPATH` (`-rpath` with `--disable-new-dtags`), which the dynamic loader consults
 //! before `LD_LIBRARY_PATH`, so neither Cargo's nor the user's library path can slip the real
-//! driver in. It is never called: a call would return `CUDA_ERROR_STUB_LIBRARY` (34).
+//! driver in. It is never called: a call would return `CUDA_ERROR_STUB_LIBRARY` (34). It is built
+//! by the same function as the crate's own link stub (`build/conventions.rs`).
 
-use crate::header::write;
-use std::fmt::Write as _;
 use std::path::Path;
 
 pub fn libcuda(functions: &[String], out_dir: &Path) -> Result<(), String> {
     let dir = out_dir.join("stub");
-    let mut src = format!(
-        "/* libcuda.so.1 for libcuda-sys-systest: every function cuda.h declares. */\nstatic volatile int calls[{}];\n",
-        functions.len()
-    );
-    for (i, f) in functions.iter().enumerate() {
-        let _ = writeln!(src, "int {f}(void) {{ calls[{i}]++; return 34; }}");
-    }
-    let c_file = write(&dir.join("libcuda_stub.c"), &src)?;
-    let so = dir.join("libcuda.so.1");
-    let compiler = cc::Build::new().cargo_metadata(false).get_compiler();
-    let status = compiler
-        .to_command()
-        .args(["-shared", "-fPIC", "-Wl,-soname,libcuda.so.1", "-o"])
-        .arg(&so)
-        .arg(&c_file)
-        .status()
-        .map_err(|e| format!("cannot run the C compiler {}: {e}", compiler.path().display()))?;
-    if !status.success() {
-        return Err(format!("the C compiler failed to build {} ({status})", so.display()));
-    }
+    let so = crate::conventions::compile_stub(functions, &dir, "libcuda.so.1")?;
     // Linked by its path, not through a search directory: Cargo puts the search directories of
     // build scripts on LD_LIBRARY_PATH for every test it runs, and this stub must reach no other
     // test binary of the workspace.

@@ -1,10 +1,11 @@
 //! The ABI check of libcuda-sys against the C compiler: the comparison the test binaries run.
 //!
 //! The build script generates, for the `cuda.h` libcuda-sys was built from, one C table and one
-//! Rust table of the same checks (sizes, alignments, member offsets and sizes, signedness, type
-//! identity, constant values), the addresses of every function name C can call, and the findings
-//! decided at build time (prototypes the C compiler rejected, names only Rust offers). [`run`]
-//! joins the tables and reports every difference; see the README.
+//! Rust table of the same checks (sizes, alignments, member offsets, sizes and types, signedness,
+//! type identity, constant values and types), the addresses of every function name C can call,
+//! and the comparisons decided at build time (prototypes the C compiler accepted or rejected,
+//! names only one side has). [`run`] joins the tables, counts every comparison by its kind
+//! ([`KINDS`]) and reports every difference; see the README.
 
 use core::ffi::{c_char, c_int, c_void, CStr};
 use std::collections::BTreeMap;
@@ -60,11 +61,40 @@ pub struct Finding {
     pub message: &'static str,
 }
 
-pub struct Counts {
-    pub types: usize,
-    pub fields: usize,
-    pub constants: usize,
-    pub functions: usize,
+/// Every kind of check, in the order the `abi` line counts them. Each mismatch is reported under
+/// exactly one of them.
+pub const KINDS: &[&str] = &[
+    // Structs, unions, newtype enums and type aliases: `sizeof`, `_Alignof`.
+    "size",
+    "align",
+    // Each member: `offsetof`, `sizeof`, and its type against the C type the Rust member spells.
+    "offset",
+    "fieldsize",
+    "fieldtype",
+    // Arithmetic aliases and newtype enums: `(T)-1 < (T)0`.
+    "signed",
+    // A type alias against its C typedef (`__builtin_types_compatible_p`).
+    "typedef",
+    // A constant's value, and for typed constants (casting macros) its C expression's type.
+    "value",
+    "consttype",
+    // A Rust prototype, written in C, must accept the C function (`-Werror`).
+    "prototype",
+    // A name C can call: the same library symbol in Rust; or, for a function cuda.h defines
+    // inline, Rust's item of that function's name.
+    "symbol",
+    "inline",
+    // A name C can call that Rust lacks; a name Rust offers that C cannot use.
+    "missing",
+    "extra",
+];
+
+/// The variable that disables check kinds (comma-separated), honoured by the planted test only:
+/// its self-test runs the planted check once per kind with that kind disabled, and requires each
+/// run to fail.
+pub const DISABLE_VARIABLE: &str = "LIBCUDA_SYS_SYSTEST_DISABLE";
+
+pub struct Names {
     /// Names C can call a function by.
     pub callable: usize,
     /// Functions cuda.h declares or defines.
@@ -77,11 +107,15 @@ pub struct Counts {
 pub struct Checks {
     /// `13.0`, from `DEP_CUDA_VERSION`.
     pub release: &'static str,
+    /// The checks of the module `per_thread`, against C with `CUDA_API_PER_THREAD_DEFAULT_STREAM`.
     pub per_thread: bool,
     /// False with the crate's dynamic-loading feature: Rust's functions are wrappers that find
     /// the library's symbol at run time, so each name is checked to exist, not compared.
     pub compare_addresses: bool,
-    pub counts: Counts,
+    pub names: Names,
+    /// Comparisons the build script made that passed, by kind: prototypes the C compiler
+    /// accepted, names found on both sides. (Those that failed are among the findings.)
+    pub passed: &'static [(&'static str, usize)],
     pub skipped: &'static [(&'static str, usize)],
     pub values: &'static [Value],
     pub addresses: &'static [Address],
@@ -94,7 +128,12 @@ pub struct Checks {
 /// A planted error (planted test only).
 pub struct Plant {
     pub what: &'static str,
-    pub kinds: &'static [&'static str],
+    /// The kind of check that must report it, on `item`.
+    pub kind: &'static str,
+    pub item: &'static str,
+    /// Other kinds it cannot help failing too (a member's size changed changes its type).
+    pub also: &'static [&'static str],
+    /// Items whose checks of `kind` or `also` may fail because of it (`S` covers the members `S.f`).
     pub affected: &'static [&'static str],
 }
 
@@ -128,11 +167,12 @@ impl fmt::Display for Mismatch {
 
 pub struct Report {
     pub mismatches: Vec<Mismatch>,
+    /// Comparisons made, by kind: every kind of [`KINDS`], in that order.
+    pub compared: Vec<(&'static str, usize)>,
     /// Names compared by address, and how many of them differ.
     pub names: usize,
     pub names_differ: usize,
     label: String,
-    counts: String,
     names_line: String,
     skipped: String,
 }
@@ -140,7 +180,9 @@ pub struct Report {
 impl Report {
     /// The summary lines, then every mismatch.
     pub fn print(&self) {
-        println!("abi {}: {}, {} mismatches", self.label, self.counts, self.mismatches.len());
+        let total: usize = self.compared.iter().map(|(_, n)| n).sum();
+        let by_kind: Vec<String> = self.compared.iter().map(|(kind, n)| format!("{kind} {n}")).collect();
+        println!("abi {}: {total} comparisons, {} mismatches ({})", self.label, self.mismatches.len(), by_kind.join(", "));
         println!("names {}: {}", self.label, self.names_line);
         if !self.skipped.is_empty() {
             println!("skipped {}: {}", self.label, self.skipped);
@@ -149,14 +191,30 @@ impl Report {
             println!("{m}");
         }
     }
+
+    /// How many comparisons of `kind` were made.
+    pub fn compared(&self, kind: &str) -> usize {
+        self.compared.iter().find(|(k, _)| *k == kind).map_or(0, |(_, n)| *n)
+    }
 }
 
 /// Joins the C and the Rust tables and lists every difference.
 pub fn run(checks: &Checks) -> Report {
-    let mut mismatches: Vec<Mismatch> = checks
-        .findings
-        .iter()
-        .map(|f| Mismatch { kind: f.kind.to_string(), item: f.item.to_string(), detail: f.message.to_string() })
+    run_without(checks, &[])
+}
+
+/// [`run`], with the checks of the `disabled` kinds left out: neither made nor counted. For the
+/// planted test's self-test only.
+pub fn run_without(checks: &Checks, disabled: &[&str]) -> Report {
+    let enabled = |kind: &str| !disabled.contains(&kind);
+    let mut compared: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut count = |kind: &'static str| *compared.entry(kind).or_default() += 1;
+    let findings = checks.findings.iter().filter(|f| enabled(f.kind));
+    let mut mismatches: Vec<Mismatch> = findings
+        .map(|f| {
+            count(f.kind);
+            Mismatch { kind: f.kind.to_string(), item: f.item.to_string(), detail: f.message.to_string() }
+        })
         .collect();
     let rejected: Vec<(&str, &str)> = checks.findings.iter().map(|f| (f.kind, f.item)).collect();
 
@@ -173,18 +231,31 @@ pub fn run(checks: &Checks) -> Report {
         }
     }
     for v in checks.values {
+        let c = c_values.remove(&(v.kind.to_string(), v.item.to_string()));
+        if !enabled(v.kind) {
+            continue;
+        }
         let rust = match v.value {
             Val::Int(i) => i,
             Val::Pointer(p) => p as usize as i128,
         };
-        match c_values.remove(&(v.kind.to_string(), v.item.to_string())) {
-            Some(c) if c == rust => {}
-            Some(c) => mismatches.push(Mismatch { kind: v.kind.into(), item: v.item.into(), detail: show(v.kind, c, rust) }),
-            None if rejected.contains(&(v.kind, v.item)) => {}
-            None => mismatches.push(Mismatch { kind: v.kind.into(), item: v.item.into(), detail: "no C counterpart".into() }),
+        let detail = match c {
+            None if rejected.contains(&(v.kind, v.item)) => continue,
+            Some(c) if c == rust => None,
+            Some(c) => Some(show(v.kind, c, rust)),
+            None => Some("no C counterpart".to_string()),
+        };
+        count(v.kind);
+        if let Some(detail) = detail {
+            mismatches.push(Mismatch { kind: v.kind.into(), item: v.item.into(), detail });
         }
     }
     for (kind, item) in c_values.into_keys() {
+        match KINDS.iter().find(|k| **k == kind) {
+            Some(k) if !enabled(k) => continue,
+            Some(k) => count(k),
+            None => {}
+        }
         mismatches.push(Mismatch { kind, item, detail: "no Rust counterpart".into() });
     }
 
@@ -202,23 +273,37 @@ pub fn run(checks: &Checks) -> Report {
     let name_of = |address: usize| by_address.get(&address).copied().unwrap_or("an address no declared function has");
     for a in checks.addresses {
         let rust = a.address as usize;
+        let kind = if a.rust_target.is_some() { "inline" } else { "symbol" };
+        if !enabled(kind) {
+            continue;
+        }
         let detail = match (a.rust_target, c_addresses.get(a.name)) {
-            (Some(t), _) if t as usize == rust => continue,
-            (Some(_), _) => format!("C calls cuda.h's inline {}; the Rust item is not Rust's {} but {}", a.target, a.target, name_of(rust)),
+            (Some(t), _) if t as usize == rust => None,
+            (Some(_), _) => {
+                Some(format!("C calls cuda.h's inline {}; the Rust item is not Rust's {} but {}", a.target, a.target, name_of(rust)))
+            }
             (None, _) if !checks.compare_addresses => continue,
-            (None, Some(&c)) if c == rust => continue,
-            (None, Some(&c)) => format!("C calls {} ({c:#x}), the Rust item is {} ({rust:#x})", name_of(c), name_of(rust)),
+            (None, Some(&c)) if c == rust => None,
+            (None, Some(&c)) => Some(format!("C calls {} ({c:#x}), the Rust item is {} ({rust:#x})", name_of(c), name_of(rust))),
             (None, None) if rejected.contains(&("symbol", a.name)) => continue,
-            (None, None) => "no C counterpart".to_string(),
+            (None, None) => Some("no C counterpart".to_string()),
         };
-        mismatches.push(Mismatch { kind: "symbol".into(), item: a.name.into(), detail });
+        count(kind);
+        if let Some(detail) = detail {
+            mismatches.push(Mismatch { kind: kind.into(), item: a.name.into(), detail });
+        }
     }
-    let names_differ = mismatches.iter().filter(|m| m.kind == "symbol").count();
+    for &(kind, n) in checks.passed.iter().filter(|(kind, _)| enabled(kind)) {
+        *compared.entry(kind).or_default() += n;
+    }
+    let names_differ = mismatches.iter().filter(|m| matches!(m.kind.as_str(), "symbol" | "inline" | "missing")).count();
 
-    let c = &checks.counts;
+    let c = &checks.names;
     let label = checks.label();
     let names = c.callable;
-    let names_line = if names_differ == 0 && checks.compare_addresses {
+    let names_line = if !enabled("symbol") || !enabled("inline") || !enabled("missing") {
+        format!("{names} C-callable function names: not all compared (checks disabled: {})", disabled.join(", "))
+    } else if names_differ == 0 && checks.compare_addresses {
         format!(
             "{names} C-callable function names ({} declared, {} documented names) resolve to the same symbol in Rust",
             c.declared, c.documented
@@ -235,11 +320,14 @@ pub fn run(checks: &Checks) -> Report {
             c.declared, c.documented
         )
     };
+    // Every kind, in the order of KINDS; a kind the tables name but KINDS lacks, after them.
+    let mut ordered: Vec<(&'static str, usize)> = KINDS.iter().map(|k| (*k, compared.remove(k).unwrap_or(0))).collect();
+    ordered.extend(compared);
     Report {
         mismatches,
+        compared: ordered,
         names,
         names_differ,
-        counts: format!("{} types, {} fields, {} constants, {} functions checked", c.types, c.fields, c.constants, c.functions),
         skipped: checks.skipped.iter().map(|(why, n)| format!("{n} {why}")).collect::<Vec<_>>().join(", "),
         label,
         names_line,
@@ -247,9 +335,9 @@ pub fn run(checks: &Checks) -> Report {
 }
 
 impl Checks {
-    /// `13.0`, or `13.0 (per-thread-default-stream)`.
+    /// `13.0` for the crate root, `13.0 per_thread` for the module `per_thread`.
     pub fn label(&self) -> String {
-        format!("{}{}", self.release, if self.per_thread { " (per-thread-default-stream)" } else { "" })
+        format!("{}{}", self.release, if self.per_thread { " per_thread" } else { "" })
     }
 
     /// Address → the function there, to name what a wrong name resolves to.
@@ -270,7 +358,7 @@ unsafe fn text(p: *const c_char) -> String {
 fn show(kind: &str, c: i128, rust: i128) -> String {
     match kind {
         "signed" => format!("C is {}, Rust is {}", signedness(c), signedness(rust)),
-        "typematch" => "the C type differs from the type the Rust declaration spells".to_string(),
+        "fieldtype" | "typedef" | "consttype" => "the C type differs from the type the Rust declaration spells".to_string(),
         _ => format!("C {c}, Rust {rust}"),
     }
 }

@@ -1,5 +1,6 @@
 //! What the GPU tests share: checking a `CUresult`, finding the fixtures, creating a context with
-//! the header's `cuCtxCreate`, and running VecAdd_kernel. Everything else is the raw bindings.
+//! the header's `cuCtxCreate`, filling an output buffer with a sentinel and checking what a kernel
+//! wrote over it, and running VecAdd_kernel. Everything else is the raw bindings.
 
 use core::ffi::{c_char, c_int, c_uint, c_void, CStr};
 use core::ptr;
@@ -173,8 +174,64 @@ pub fn function(module: CUmodule, name: &CStr) -> Result<CUfunction, Failed> {
     Ok(function)
 }
 
+/// The 32-bit pattern a kernel's output buffer is filled with on the device (`cuMemsetD32`) before
+/// every launch whose output is checked: an element that still holds it was not written, whatever
+/// a fresh allocation or an earlier test left there. As `f32` it is -6.3e18, as `i32` -559038737:
+/// no output these tests expect.
+pub const SENTINEL: u32 = 0xDEAD_BEEF;
+
+/// Fills `words` 32-bit elements at `buffer` with [`SENTINEL`].
+pub fn fill_with_sentinel(buffer: CUdeviceptr, words: usize) -> Outcome {
+    check!(cuMemsetD32(buffer, SENTINEL, words));
+    Ok(())
+}
+
+/// An element of a kernel's output, compared with the sentinel by its bits.
+pub trait Word: Copy + PartialEq + core::fmt::Debug {
+    fn bits(self) -> u32;
+}
+
+impl Word for f32 {
+    fn bits(self) -> u32 {
+        self.to_bits()
+    }
+}
+
+impl Word for i32 {
+    fn bits(self) -> u32 {
+        self as u32
+    }
+}
+
+/// Every element of `got`, read back from a buffer filled with [`SENTINEL`] before `what` ran, no
+/// longer holds the sentinel (the kernel wrote it) and equals `expected(i)`.
+pub fn check_written<T: Word>(what: &str, got: &[T], expected: impl Fn(usize) -> T) -> Outcome {
+    let n = got.len();
+    if let Some(i) = (0..n).find(|&i| expected(i).bits() == SENTINEL) {
+        return Err(format!("{what}: the expected element {i} has the sentinel's bits {SENTINEL:#x}: the test needs other inputs").into());
+    }
+    let unwritten: Vec<usize> = (0..n).filter(|&i| got[i].bits() == SENTINEL).collect();
+    ensure!(
+        unwritten.is_empty(),
+        "{what}: {} of {n} elements still hold the sentinel {SENTINEL:#x}, so the kernel did not write them; first at {}",
+        unwritten.len(),
+        unwritten[0]
+    );
+    let wrong: Vec<usize> = (0..n).filter(|&i| got[i] != expected(i)).collect();
+    ensure!(
+        wrong.is_empty(),
+        "{what}: {} of {n} elements wrong, first [{i}] = {:?}, expected {:?}",
+        wrong.len(),
+        got[wrong[0]],
+        expected(wrong[0]),
+        i = wrong[0]
+    );
+    Ok(())
+}
+
 /// Runs VecAdd_kernel (tests/fixtures/vector_add.ptx) on `n` elements in the current context,
-/// 256 threads per block, and checks every element of C = A + B.
+/// 256 threads per block, into a buffer filled with the sentinel, and checks every element of
+/// C = A + B.
 pub fn run_vec_add(vec_add: CUfunction, n: usize) -> Outcome {
     let h_a: Vec<f32> = (0..n).map(|i| i as f32).collect();
     let h_b: Vec<f32> = (0..n).map(|i| 0.5 * (n - i) as f32).collect();
@@ -186,6 +243,7 @@ pub fn run_vec_add(vec_add: CUfunction, n: usize) -> Outcome {
     check!(cuMemAlloc(&mut d_c, size));
     check!(cuMemcpyHtoD(d_a, h_a.as_ptr().cast(), size));
     check!(cuMemcpyHtoD(d_b, h_b.as_ptr().cast(), size));
+    fill_with_sentinel(d_c, n)?;
     let mut count = n as c_int;
     let mut args: [*mut c_void; 4] =
         [ptr::addr_of_mut!(d_a).cast(), ptr::addr_of_mut!(d_b).cast(), ptr::addr_of_mut!(d_c).cast(), ptr::addr_of_mut!(count).cast()];
@@ -195,15 +253,5 @@ pub fn run_vec_add(vec_add: CUfunction, n: usize) -> Outcome {
     check!(cuMemFree(d_a));
     check!(cuMemFree(d_b));
     check!(cuMemFree(d_c));
-    let wrong: Vec<usize> = (0..n).filter(|&i| h_c[i] != h_a[i] + h_b[i]).collect();
-    ensure!(
-        wrong.is_empty(),
-        "{} of {n} elements wrong, first at {}: {} != {} + {}",
-        wrong.len(),
-        wrong[0],
-        h_c[wrong[0]],
-        h_a[wrong[0]],
-        h_b[wrong[0]]
-    );
-    Ok(())
+    check_written("VecAdd_kernel", &h_c, |i| h_a[i] + h_b[i])
 }

@@ -1,14 +1,16 @@
-//! The PTX fixtures keep to what every supported driver's JIT accepts. These checks need no GPU
-//! and always run.
+//! The PTX fixtures keep to what every supported driver's JIT accepts, as far as their text shows:
+//! this check reads them and needs no GPU, so it always runs. That they load and run is what the
+//! GPU tests show, on the driver they run on.
 
 use crate::common::{fixture, Outcome, Test};
 
-pub const TESTS: &[Test] = &[("fixtures::ptx_loads_on_every_supported_driver", ptx_loads_on_every_supported_driver)];
+pub const TESTS: &[Test] =
+    &[("fixtures::ptx_is_ascii_and_declares_isa_7_8_or_older_for_sm_52", ptx_is_ascii_and_declares_isa_7_8_or_older_for_sm_52)];
 
 /// Each tests/fixtures/*.ptx is ASCII (the driver's JIT rejects any other byte, even in a
 /// comment, where ptxas 13.5 lets it pass) and declares PTX ISA 7.8 or older (CUDA 11.8's
 /// newest) for sm_52.
-fn ptx_loads_on_every_supported_driver() -> Outcome {
+fn ptx_is_ascii_and_declares_isa_7_8_or_older_for_sm_52() -> Outcome {
     let dir = fixture("vector_add.ptx").parent().map(|d| d.to_path_buf()).ok_or("no fixture folder")?;
     let mut seen = 0;
     for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {

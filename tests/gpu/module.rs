@@ -1,7 +1,9 @@
 //! Modules: PTX loaded from memory, JIT options and their logs, and the JIT linker joining two PTX
 //! inputs into one cubin.
 
-use crate::common::{fixture_with_nul, function, in_new_context, log_text, option_value, run_vec_add, Outcome, Test};
+use crate::common::{
+    check_written, fill_with_sentinel, fixture_with_nul, function, in_new_context, log_text, option_value, run_vec_add, Outcome, Test,
+};
 use core::ffi::{c_int, c_uint, c_void};
 use core::ptr;
 use libcuda_sys::*;
@@ -146,21 +148,21 @@ fn check_logged(r: CUresult, what: &str, error_log: &[u8]) -> Outcome {
     crate::common::check(r, what).map_err(|e| format!("{} (error log: {:?})", e.message().unwrap_or(""), log_text(error_log)).into())
 }
 
-/// Launches squares_kernel (out[i] = i * i + 7, the `+ 7` from link_lib.ptx) and checks it.
+/// Launches squares_kernel (out[i] = i * i + 7, the `+ 7` from link_lib.ptx) into a buffer filled
+/// with the sentinel, and checks every element.
 fn run_squares(module: CUmodule) -> Outcome {
     const N: usize = 1000;
     let squares = function(module, c"squares_kernel")?;
     let mut out: CUdeviceptr = 0;
     check!(cuMemAlloc(&mut out, N * 4));
+    fill_with_sentinel(out, N)?;
     let mut n = N as c_int;
     let mut args: [*mut c_void; 2] = [ptr::addr_of_mut!(out).cast(), ptr::addr_of_mut!(n).cast()];
     check!(cuLaunchKernel(squares, (N as c_uint).div_ceil(128), 1, 1, 128, 1, 1, 0, ptr::null_mut(), args.as_mut_ptr(), ptr::null_mut()));
     let mut host = vec![0i32; N];
     check!(cuMemcpyDtoH(host.as_mut_ptr().cast(), out, N * 4));
     check!(cuMemFree(out));
-    let wrong: Vec<usize> = (0..N).filter(|&i| host[i] != (i * i + 7) as i32).collect();
-    ensure!(wrong.is_empty(), "{} of {N} wrong, first out[{i}] = {}", wrong.len(), host[wrong[0]], i = wrong[0]);
-    Ok(())
+    check_written("squares_kernel", &host, |i| (i * i + 7) as i32)
 }
 
 /// cuLinkCreate with CU_JIT_WALL_TIME, the info and error logs and CU_JIT_LOG_VERBOSE; two PTX

@@ -5,7 +5,7 @@
 //! a C `int`). A machine with a GPU but without libcudart fails these tests, saying where it
 //! looked: set LIBCUDART_PATH to the library to use.
 
-use crate::common::{first_device, fixture_c_path, function, Outcome, Test, PRIMARY_CONTEXT};
+use crate::common::{check_written, fill_with_sentinel, first_device, fixture_c_path, function, Outcome, Test, PRIMARY_CONTEXT};
 use core::ffi::{c_char, c_int, c_uint, c_void, CStr};
 use core::ptr;
 use libcuda_sys::*;
@@ -140,7 +140,8 @@ fn shares_the_primary_context() -> Outcome {
 }
 
 /// cudaMemcpy fills memory from cuMemAlloc; cuMemcpyDtoH reads memory from cudaMalloc; a kernel
-/// launched through the driver adds the two into a third buffer, which cudaMemcpy reads.
+/// launched through the driver adds the two into a third buffer (filled with the sentinel by the
+/// driver first), which cudaMemcpy reads.
 fn memory_crosses_between_runtime_and_driver() -> Outcome {
     const N: usize = 4096;
     let size = N * core::mem::size_of::<f32>();
@@ -172,6 +173,7 @@ fn memory_crosses_between_runtime_and_driver() -> Outcome {
     // A driver launch on both kinds, into runtime memory, read by the runtime.
     let mut sum: *mut c_void = ptr::null_mut();
     rt.check(unsafe { (rt.malloc)(&mut sum, size) }, "cudaMalloc")?;
+    fill_with_sentinel(sum as CUdeviceptr, N)?;
     let mut module: CUmodule = ptr::null_mut();
     check!(cuModuleLoad(&mut module, fixture_c_path("vector_add.ptx").as_ptr()));
     let vec_add = function(module, c"VecAdd_kernel")?;
@@ -180,8 +182,7 @@ fn memory_crosses_between_runtime_and_driver() -> Outcome {
         [ptr::addr_of_mut!(d_a).cast(), ptr::addr_of_mut!(d_b).cast(), ptr::addr_of_mut!(d_c).cast(), ptr::addr_of_mut!(n).cast()];
     check!(cuLaunchKernel(vec_add, (N as c_uint).div_ceil(256), 1, 1, 256, 1, 1, 0, ptr::null_mut(), args.as_mut_ptr(), ptr::null_mut()));
     rt.check(unsafe { (rt.memcpy)(back.as_mut_ptr().cast(), sum, size, DEVICE_TO_HOST) }, "cudaMemcpy of the kernel's output")?;
-    let wrong = (0..N).filter(|&i| back[i] != a[i] + b[i]).count();
-    ensure!(wrong == 0, "{wrong} of {N} sums wrong");
+    check_written("VecAdd_kernel into cudaMalloc's memory", &back, |i| a[i] + b[i])?;
 
     check!(cuModuleUnload(module));
     rt.check(unsafe { (rt.free)(sum) }, "cudaFree")?;

@@ -1,14 +1,15 @@
 //! vectorAddDrv, as the CUDA programming guide's Driver API chapter writes it.
 
-use crate::common::{fixture_c_path, Outcome, Test};
+use crate::common::{check_written, fill_with_sentinel, fixture_c_path, Outcome, Test};
 use core::ffi::{c_int, c_void};
 use core::ptr;
 use libcuda_sys::*;
 
 pub const TESTS: &[Test] = &[("vector_add_drv", vector_add_drv)];
 
-/// cuInit, one device, cuCtxCreate, cuModuleLoad of the PTX file, three buffers, the launch with
-/// the argument array (N = 50 000, 256 threads per block), every element checked, all freed.
+/// cuInit, one device, cuCtxCreate, cuModuleLoad of the PTX file, three buffers (the output filled
+/// with the sentinel), the launch with the argument array (N = 50 000, 256 threads per block),
+/// every element checked to be written and right, all freed.
 fn vector_add_drv() -> Outcome {
     const N: usize = 50_000;
     const THREADS_PER_BLOCK: u32 = 256;
@@ -52,6 +53,9 @@ fn vector_add_drv() -> Outcome {
     check!(cuMemcpyHtoD(d_a, h_a.as_ptr().cast(), size));
     check!(cuMemcpyHtoD(d_b, h_b.as_ptr().cast(), size));
 
+    // Fill the output with the sentinel, so that an element the kernel does not write shows.
+    fill_with_sentinel(d_c, N)?;
+
     // Get function handle from module.
     let mut vec_add: CUfunction = ptr::null_mut();
     check!(cuModuleGetFunction(&mut vec_add, cu_module, c"VecAdd_kernel".as_ptr()));
@@ -65,7 +69,6 @@ fn vector_add_drv() -> Outcome {
 
     // Copy result from device memory to host memory; h_C contains the result.
     check!(cuMemcpyDtoH(h_c.as_mut_ptr().cast(), d_c, size));
-    let wrong: Vec<usize> = (0..N).filter(|&i| h_c[i] != h_a[i] + h_b[i]).collect();
 
     // Free device memory, the module and the context.
     check!(cuMemFree(d_a));
@@ -74,8 +77,5 @@ fn vector_add_drv() -> Outcome {
     check!(cuModuleUnload(cu_module));
     check!(cuCtxDestroy(cu_context));
 
-    if let Some(&i) = wrong.first() {
-        return Err(format!("{} of {N} elements wrong, first C[{i}] = {} for A + B = {}", wrong.len(), h_c[i], h_a[i] + h_b[i]).into());
-    }
-    Ok(())
+    check_written("VecAdd_kernel", &h_c, |i| h_a[i] + h_b[i])
 }

@@ -1,0 +1,70 @@
+//! The conventions that the build script and systest's build script must agree on, defined once:
+//! both include this file (`#[path]`). It uses nothing but `std` and `cc`.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The macro that selects cuda.h's per-thread default stream mapping.
+pub const PER_THREAD_MACRO: &str = "CUDA_API_PER_THREAD_DEFAULT_STREAM";
+
+/// The module of the generated bindings that holds the per-thread default stream mapping.
+pub const PER_THREAD_MODULE: &str = "per_thread";
+
+/// The crate feature under which the generated functions resolve lazily instead of linking:
+/// the generated file gates its two forms with `#[cfg(feature = ...)]` and
+/// `#[cfg(not(feature = ...))]` on this name.
+pub const DYNAMIC_FEATURE: &str = "dynamic-loading";
+
+/// The suffix bindgen gives the C wrappers it writes for static inline functions
+/// (`wrap_static_fns_suffix`), and that the build gives the wrappers it writes itself: the Rust
+/// declaration `cuGetProcAddress_v2_ptsz` is bound to the symbol `cuGetProcAddress_v2_ptsz__extern`.
+pub const STATIC_FN_SUFFIX: &str = "__extern";
+
+/// The symbol of the C wrapper of the static inline function `name`.
+pub fn static_fn_symbol(name: &str) -> String {
+    format!("{name}{STATIC_FN_SUFFIX}")
+}
+
+/// With dynamic-loading, the C wrappers of static inline functions reach the driver symbol they
+/// call (`cuGetProcAddress_v2`) under this prefix: they are compiled with `-Dname=` the hidden
+/// name, and the generated lazily resolving function of that symbol is exported under it.
+pub const HIDDEN_PREFIX: &str = "libcuda_sys_dynamic_";
+
+pub fn hidden_name(symbol: &str) -> String {
+    format!("{HIDDEN_PREFIX}{symbol}")
+}
+
+/// `CUDA_ERROR_STUB_LIBRARY`: what every function of NVIDIA's stub library returns, and what the
+/// functions of the stubs built here return.
+pub const STUB_RESULT: u32 = 34;
+
+/// Compiles `dir/so_name`, a shared library with SONAME `libcuda.so.1` that exports `functions`,
+/// each with its own body (a counter of its own, so that no compiler folds two functions into one
+/// address) returning [`STUB_RESULT`]. The C source is kept beside it as `libcuda_stub.c`.
+pub fn compile_stub(functions: &[String], dir: &Path, so_name: &str) -> Result<PathBuf, String> {
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut src = format!(
+        "/* A stub of libcuda generated from cuda.h by libcuda-sys: every function returns {STUB_RESULT}. */\n\
+         static volatile int calls[{}];\n",
+        functions.len().max(1)
+    );
+    for (i, f) in functions.iter().enumerate() {
+        let _ = writeln!(src, "int {f}(void) {{ calls[{i}]++; return {STUB_RESULT}; }}");
+    }
+    let c_file = dir.join("libcuda_stub.c");
+    fs::write(&c_file, src).map_err(|e| format!("cannot write {}: {e}", c_file.display()))?;
+    let so = dir.join(so_name);
+    let compiler = cc::Build::new().cargo_metadata(false).get_compiler();
+    let status = compiler
+        .to_command()
+        .args(["-shared", "-fPIC", "-Wl,-soname,libcuda.so.1", "-o"])
+        .arg(&so)
+        .arg(&c_file)
+        .status()
+        .map_err(|e| format!("cannot run the C compiler {}: {e}", compiler.path().display()))?;
+    if !status.success() {
+        return Err(format!("the C compiler failed to build the stub {} ({status})", so.display()));
+    }
+    Ok(so)
+}

@@ -1,0 +1,133 @@
+//! What bindgen's newtype enums get besides: every enumerator as an associated constant
+//! (`CUresult::CUDA_SUCCESS`, usable in `match` patterns), a `Debug` that prints the enumerator's
+//! name, and for the flag enums the `|`, `|=`, `&`, `&=` operators of C.
+//!
+//! bindgen writes `pub struct cudaError_enum(pub c_uint);` with `#[derive(Debug, ...)]` and one
+//! crate-root constant per enumerator, `pub const CUDA_SUCCESS: cudaError_enum = cudaError_enum(0);`,
+//! in the header's order; which structs are enums, bindgen says itself (`new_item_found`).
+
+use quote::{format_ident, quote};
+use std::collections::BTreeMap;
+use syn::punctuated::Punctuated;
+use syn::{parse_quote, Attribute, Fields, Item, Token, Type};
+
+/// The C enums that C code combines with `|`: every enum whose name says it holds flags, and
+/// `CUmemAllocationHandleType`, which cuda.h documents as a bit mask ("requestedHandleTypes").
+fn is_flag_enum(name: &str) -> bool {
+    name.to_ascii_lowercase().contains("flags") || name == "CUmemAllocationHandleType_enum"
+}
+
+/// Adds the items of every enum in `enums` (bindgen's names) to `file`, and the one function their
+/// `Debug` impls share.
+pub fn extend(file: &mut syn::File, enums: &[String]) -> Result<usize, String> {
+    let mut added: Vec<Item> = Vec::new();
+    let mut flag_enums = 0;
+    let mut by_enum = enumerators(file, enums);
+    for name in enums {
+        without_derived_debug(file, name)?;
+        let enumerators = by_enum.remove(name).unwrap_or_default();
+        let ty = format_ident!("{name}");
+        // The docs are moved over as they are, not printed and parsed again.
+        let mut associated: syn::ItemImpl = parse_quote!(impl #ty {});
+        for (ident, docs) in &enumerators {
+            let mut constant: syn::ImplItemConst = parse_quote!(pub const #ident: Self = #ident;);
+            constant.attrs = docs.clone();
+            associated.items.push(syn::ImplItem::Const(constant));
+        }
+        if !enumerators.is_empty() {
+            added.push(Item::Impl(associated));
+        }
+        let flags = is_flag_enum(name);
+        let names = enumerators.iter().map(|(ident, _)| {
+            let text = ident.to_string();
+            quote!((#ident.0 as i128, #text))
+        });
+        added.push(parse_quote! {
+            impl ::core::fmt::Debug for #ty {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    enum_debug::fmt(f, self.0 as i128, &[#(#names),*], #flags)
+                }
+            }
+        });
+        if flags {
+            flag_enums += 1;
+            added.extend(bit_operators(&ty));
+        }
+    }
+    added.push(parse_quote! {
+        /// The `Debug` impls of the enums.
+        mod enum_debug {
+        /// `Debug` of an enum value: the name of the first enumerator the header declares with
+        /// that value; for a flag enum whose value no enumerator has, the enumerators whose bits
+        /// it holds, in the header's order, joined by ` | `, then the bits none of them names (in
+        /// hex); otherwise the number.
+        pub(super) fn fmt(f: &mut ::core::fmt::Formatter<'_>, value: i128, names: &[(i128, &str)], flags: bool) -> ::core::fmt::Result {
+            if let Some((_, name)) = names.iter().find(|(v, _)| *v == value) {
+                return f.write_str(name);
+            }
+            if !flags || value <= 0 {
+                return ::core::fmt::Display::fmt(&value, f);
+            }
+            let mut rest = value;
+            let mut separator = "";
+            for &(bits, name) in names {
+                if bits > 0 && value & bits == bits && rest & bits != 0 {
+                    f.write_str(separator)?;
+                    f.write_str(name)?;
+                    separator = " | ";
+                    rest &= !bits;
+                }
+            }
+            if rest != 0 {
+                f.write_str(separator)?;
+                ::core::write!(f, "{:#x}", rest)?;
+            }
+            Ok(())
+        }
+        }
+    });
+    file.items.extend(added);
+    Ok(flag_enums)
+}
+
+/// Removes `Debug` from the derives of the newtype struct `name` (its `Debug` is written here).
+fn without_derived_debug(file: &mut syn::File, name: &str) -> Result<(), String> {
+    let newtype = file.items.iter_mut().find_map(|item| match item {
+        Item::Struct(s) if s.ident == name && matches!(&s.fields, Fields::Unnamed(f) if f.unnamed.len() == 1) => Some(s),
+        _ => None,
+    });
+    let newtype = newtype.ok_or_else(|| format!("bindgen's enum {name} is not a newtype struct (`pub struct {name}(pub ...)`)"))?;
+    for attr in newtype.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let derives = attr
+            .parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+            .map_err(|e| format!("cannot read the derives of {name}: {e}"))?;
+        if derives.iter().any(|d| d.is_ident("Debug")) {
+            let kept = derives.iter().filter(|d| !d.is_ident("Debug"));
+            *attr = parse_quote!(#[derive(#(#kept),*)]);
+            return Ok(());
+        }
+    }
+    Err(format!("bindgen's enum {name} derives no Debug to replace"))
+}
+
+/// The crate-root constants of each enum's type, in the header's order, with their docs.
+fn enumerators(file: &syn::File, enums: &[String]) -> BTreeMap<String, Vec<(syn::Ident, Vec<Attribute>)>> {
+    let mut by_enum: BTreeMap<String, Vec<_>> = enums.iter().map(|e| (e.clone(), Vec::new())).collect();
+    for item in &file.items {
+        let Item::Const(c) = item else { continue };
+        let Type::Path(p) = &*c.ty else { continue };
+        if let Some(list) = p.path.get_ident().and_then(|ty| by_enum.get_mut(&ty.to_string())) {
+            list.push((c.ident.clone(), c.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect()));
+        }
+    }
+    by_enum
+}
+
+fn bit_operators(ty: &syn::Ident) -> [Item; 4] {
+    [
+        parse_quote!(impl ::core::ops::BitOr for #ty { type Output = Self; #[inline] fn bitor(self, other: Self) -> Self { #ty(self.0 | other.0) } }),
+        parse_quote!(impl ::core::ops::BitOrAssign for #ty { #[inline] fn bitor_assign(&mut self, other: Self) { self.0 |= other.0; } }),
+        parse_quote!(impl ::core::ops::BitAnd for #ty { type Output = Self; #[inline] fn bitand(self, other: Self) -> Self { #ty(self.0 & other.0) } }),
+        parse_quote!(impl ::core::ops::BitAndAssign for #ty { #[inline] fn bitand_assign(&mut self, other: Self) { self.0 &= other.0; } }),
+    ]
+}

@@ -1,0 +1,239 @@
+//! The module `per_thread`: the whole API as C sees it with `CUDA_API_PER_THREAD_DEFAULT_STREAM`,
+//! derived from one bindgen run (without the macro) and the preprocessor's answers in both modes.
+//!
+//! cuda.h declares each function once, under the name a caller writes (`cuMemcpyHtoD(...)`); its
+//! macros decide the symbol: `cuMemcpyHtoD_v2` by default, `cuMemcpyHtoD_v2_ptds` with the
+//! macro. So the per-thread symbol `P` of a name `N` has the prototype of `N`'s default symbol `S`,
+//! and the module holds:
+//! - `pub use super::*`: every item whose name means the same in both modes is the root's item;
+//! - a declaration of each per-thread symbol `P` (`cuMemcpyHtoD_v2_ptds`, `cuLaunchKernel_ptsz`),
+//!   with `S`'s prototype and docs, in its link and its dynamic-loading form; a function that the
+//!   header defines itself in this mode (`static inline cuGetProcAddress_v2_ptsz`) is declared
+//!   bound to a C wrapper that the build compiles, as bindgen's `wrap_static_fns` does;
+//! - `pub use self::P as N` for each name the macros map differently than at the root;
+//! - a private item for each default symbol that C code cannot call in this mode
+//!   (`cuMemcpyHtoD_v2`: with the macro only `cuMemcpyHtoD_v2_ptds` is declared), so that the glob
+//!   import does not offer it.
+
+use crate::conventions::{static_fn_symbol, DYNAMIC_FEATURE, PER_THREAD_MACRO, PER_THREAD_MODULE};
+use crate::dynamic;
+use crate::generate::{extern_block, Function};
+use crate::probe::Probe;
+use quote::{format_ident, quote};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use syn::{parse_quote, FnArg, ForeignItemFn, Item, Pat, ReturnType, Type};
+
+pub struct PerThread {
+    pub module: Item,
+    /// The library symbols declared in the module only (for the link stub).
+    pub functions: Vec<String>,
+    /// How many names the module maps to another symbol than the root does.
+    pub names: usize,
+    /// C source of the wrappers of the functions the header defines itself in this mode, if any.
+    pub c_source: Option<String>,
+    /// The driver symbols those wrappers call.
+    pub calls: Vec<String>,
+}
+
+/// `root` are the functions bindgen declared (without the macro); `default` and `per_thread` the
+/// preprocessor's answers without and with it; `records` the C tag (`struct`, `union`) of each
+/// Rust record that C names by its tag, to write C prototypes.
+pub fn module(
+    root: &[Function],
+    default: &Probe,
+    per_thread: &Probe,
+    records: &BTreeMap<String, &'static str>,
+) -> Result<PerThread, String> {
+    let by_name: BTreeMap<String, &Function> = root.iter().map(|f| (f.decl.sig.ident.to_string(), f)).collect();
+    let default_symbol = |name: &str| default.renames.iter().find(|(n, _)| n == name).map_or(name.to_string(), |(_, s)| s.clone());
+    let macro_names: BTreeSet<&str> = per_thread.renames.iter().map(|(n, _)| n.as_str()).collect();
+    let macro_targets: BTreeSet<&str> = per_thread.renames.iter().map(|(_, p)| p.as_str()).collect();
+
+    let mut declared: Vec<(String, &Function)> = Vec::new();
+    let mut renames: Vec<(String, String)> = Vec::new();
+    let mut hidden: Vec<String> = Vec::new();
+    for (name, symbol) in &per_thread.renames {
+        let default = default_symbol(name);
+        if *symbol == default {
+            continue;
+        }
+        if !by_name.contains_key(symbol) && !declared.iter().any(|(p, _)| p == symbol) {
+            let Some(source) = by_name.get(&default) else {
+                println!("libcuda-sys: per_thread: {name} maps to {symbol}, and by default to {default}, which this header does not declare: skipped");
+                continue;
+            };
+            declared.push((symbol.clone(), source));
+        }
+        renames.push((name.clone(), symbol.clone()));
+        // The default symbol is no name C can call in this mode, unless a macro gives it one.
+        let replaced =
+            by_name.contains_key(&default) && !macro_names.contains(default.as_str()) && !macro_targets.contains(default.as_str());
+        if replaced && !hidden.contains(&default) {
+            hidden.push(default);
+        }
+    }
+
+    let mut linked: Vec<ForeignItemFn> = Vec::new();
+    let mut inline: Vec<ForeignItemFn> = Vec::new();
+    let mut wrappers: Vec<Item> = Vec::new();
+    let mut functions = Vec::new();
+    let mut c_source = String::new();
+    let mut calls = Vec::new();
+    for (symbol, source) in &declared {
+        let mut decl = source.decl.clone();
+        decl.sig.ident = format_ident!("{symbol}");
+        // The docs are the root function's; they are not repeated here.
+        decl.attrs.retain(|a| !a.path().is_ident("link_name") && !a.path().is_ident("doc"));
+        let note = format!(
+            "The per-thread default stream form of [`{0}`](crate::{0}): the symbol `{symbol}`, which cuda.h declares \
+             with `{PER_THREAD_MACRO}` where it declares `{0}` without. The same parameters; see its documentation.",
+            source.decl.sig.ident
+        );
+        decl.attrs.push(parse_quote!(#[doc = #note]));
+        if per_thread.inline.contains(symbol) {
+            let _ = writeln!(c_source, "{}", c_wrapper(&decl, records)?);
+            calls.push(source.symbol.clone());
+            let link_name = static_fn_symbol(symbol);
+            decl.attrs.push(parse_quote!(#[link_name = #link_name]));
+            inline.push(decl);
+        } else {
+            wrappers.push(dynamic::wrapper(&decl, symbol, None)?);
+            functions.push(symbol.clone());
+            linked.push(decl);
+        }
+    }
+
+    let uses = renames.iter().map(|(name, symbol)| {
+        let doc = format!("`{name}` as C calls it with `{PER_THREAD_MACRO}`: the symbol `{symbol}`.");
+        let (name, symbol) = (format_ident!("{name}"), format_ident!("{symbol}"));
+        quote!(#[doc = #doc] #[doc(inline)] pub use self::#symbol as #name;)
+    });
+    let hidden_items = hidden.iter().map(|name| {
+        let doc = format!("`{name}` is not declared with `{PER_THREAD_MACRO}`: C code cannot call it, and this item keeps the glob import from offering the root's.");
+        let name = format_ident!("{name}");
+        quote!(#[doc = #doc] #[allow(dead_code, hidden_glob_reexports)] const #name: () = ();)
+    });
+    let module_name = format_ident!("{PER_THREAD_MODULE}");
+    let doc = format!(
+        "The whole Driver API as C code sees it with `{PER_THREAD_MACRO}` defined: \
+         with `use libcuda_sys::{PER_THREAD_MODULE} as cu`, `cu::cuMemcpyHtoD` is `cuMemcpyHtoD_v2_ptds`, \
+         `cu::cuLaunchKernel` is `cuLaunchKernel_ptsz`: calls on the default stream (a null `CUstream`) \
+         go to the calling thread's per-thread default stream instead of the legacy one.\n\n\
+         Every other item (types, constants, the functions that take no stream) is the crate root's \
+         own, re-exported. The symbols the macro replaces (`cuMemcpyHtoD_v2`) are not offered here, \
+         as C does not declare them in this mode. In this build: {} names map to {} per-thread symbols.",
+        renames.len(),
+        declared.len()
+    );
+    let mut module: syn::ItemMod = parse_quote! {
+        #[doc = #doc]
+        pub mod #module_name {
+            #[doc(no_inline)]
+            pub use super::*;
+        }
+    };
+    let items = &mut module.content.as_mut().ok_or("a module without content")?.1;
+    if !linked.is_empty() {
+        items.push(extern_block(linked, Some(parse_quote!(#[cfg(not(feature = #DYNAMIC_FEATURE))]))));
+    }
+    if !inline.is_empty() {
+        items.push(extern_block(inline, None));
+    }
+    items.extend(wrappers);
+    items.extend(
+        uses.chain(hidden_items).map(|tokens| syn::parse2::<Item>(tokens).map_err(|e| e.to_string())).collect::<Result<Vec<_>, _>>()?,
+    );
+    let module = Item::Mod(module);
+    let c_source = (!c_source.is_empty()).then(|| {
+        format!(
+            "/* cuda.h's static inline functions with {PER_THREAD_MACRO}, callable from Rust: generated by libcuda-sys's build script. */\n\
+             #define {PER_THREAD_MACRO}\n#include <cuda.h>\n{c_source}"
+        )
+    });
+    Ok(PerThread { module, functions, names: renames.len(), c_source, calls })
+}
+
+/// `RET NAME__extern(PARAMS) { return NAME(ARGS); }` for the Rust declaration `f`.
+fn c_wrapper(f: &ForeignItemFn, records: &BTreeMap<String, &'static str>) -> Result<String, String> {
+    let name = f.sig.ident.to_string();
+    let mut parameters = Vec::new();
+    let mut arguments = Vec::new();
+    for (i, input) in f.sig.inputs.iter().enumerate() {
+        let FnArg::Typed(typed) = input else { return Err(format!("{name}: a receiver in a foreign function")) };
+        let ident = match &*typed.pat {
+            Pat::Ident(p) => p.ident.to_string(),
+            _ => format!("arg{}", i + 1),
+        };
+        parameters.push(c_declaration(&typed.ty, &ident, records).map_err(|e| format!("{name}: {e}"))?);
+        arguments.push(ident);
+    }
+    let parameters = if parameters.is_empty() { "void".to_string() } else { parameters.join(", ") };
+    let declarator = format!("{}({parameters})", static_fn_symbol(&name));
+    let call = format!("{name}({})", arguments.join(", "));
+    Ok(match &f.sig.output {
+        ReturnType::Default => format!("void {declarator} {{ {call}; }}"),
+        ReturnType::Type(_, ty) => {
+            format!("{} {{ return {call}; }}", c_declaration(ty, &declarator, records).map_err(|e| format!("{name}: {e}"))?)
+        }
+    })
+}
+
+/// The C declaration of `declarator` with the Rust type `ty` (`*const *mut c_char`, `p` →
+/// `char *const *p`): pointers, C's primitive types, and the header's type names. Anything else
+/// (arrays, function pointers) is refused: the wrappers written here have needed none so far.
+fn c_declaration(ty: &Type, declarator: &str, records: &BTreeMap<String, &'static str>) -> Result<String, String> {
+    fn spell(ty: &Type, is_const: bool, declarator: String, records: &BTreeMap<String, &'static str>) -> Result<String, String> {
+        let qualifier = if is_const { "const " } else { "" };
+        match ty {
+            Type::Ptr(p) => {
+                let pointee_const = matches!(p.mutability, syn::PointerMutability::Const(_));
+                spell(&p.elem, pointee_const, format!("*{qualifier}{declarator}"), records)
+            }
+            Type::Path(p) if p.qself.is_none() => {
+                let last = p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                let base = match (p.path.segments.len(), p.path.leading_colon.is_some()) {
+                    (1, false) => match (c_primitive(&last), records.get(&last)) {
+                        (Some(primitive), _) => primitive.to_string(),
+                        (None, Some(tag)) => format!("{tag} {last}"),
+                        (None, None) => last,
+                    },
+                    _ => c_primitive(&last).ok_or_else(|| format!("no C name for `{}`", quote!(#ty)))?.to_string(),
+                };
+                Ok(format!("{qualifier}{base} {declarator}").trim_end().to_string())
+            }
+            _ => Err(format!("cannot write the type `{}` in C", quote!(#ty))),
+        }
+    }
+    spell(ty, false, declarator.to_string(), records)
+}
+
+fn c_primitive(rust: &str) -> Option<&'static str> {
+    Some(match rust {
+        "c_char" => "char",
+        "c_schar" => "signed char",
+        "c_uchar" => "unsigned char",
+        "c_short" => "short",
+        "c_ushort" => "unsigned short",
+        "c_int" => "int",
+        "c_uint" => "unsigned int",
+        "c_long" => "long",
+        "c_ulong" => "unsigned long",
+        "c_longlong" => "long long",
+        "c_ulonglong" => "unsigned long long",
+        "c_float" => "float",
+        "c_double" => "double",
+        "c_void" => "void",
+        "u8" => "uint8_t",
+        "i8" => "int8_t",
+        "u16" => "uint16_t",
+        "i16" => "int16_t",
+        "u32" => "uint32_t",
+        "i32" => "int32_t",
+        "u64" => "uint64_t",
+        "i64" => "int64_t",
+        "usize" => "size_t",
+        "isize" => "ptrdiff_t",
+        _ => return None,
+    })
+}

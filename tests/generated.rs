@@ -1,0 +1,162 @@
+//! The generated bindings as Rust code meets them and as a reader meets the file: enums that read
+//! like enums, C's names for struct tags, both stream mappings, a formatted file that says what it
+//! was generated from. No driver call is made here.
+
+use libcuda_sys::*;
+
+// How the generated file records what it was made from.
+#[allow(dead_code)]
+#[path = "../build/provenance.rs"]
+mod provenance;
+
+/// The generated file itself (this package's OUT_DIR).
+const BINDINGS: &str = include_str!(concat!(env!("OUT_DIR"), "/bindings.rs"));
+
+#[test]
+fn enumerators_are_associated_constants_usable_in_patterns() {
+    let describe = |r: CUresult| match r {
+        CUresult::CUDA_SUCCESS => "success",
+        CUresult::CUDA_ERROR_NO_DEVICE => "no device",
+        _ => "something else",
+    };
+    assert_eq!(describe(CUDA_ERROR_NO_DEVICE), "no device");
+    assert_eq!(describe(CUresult::CUDA_SUCCESS), "success");
+    assert_eq!(describe(CUresult(12345)), "something else");
+    // The associated constant is the crate-root constant.
+    assert_eq!(CUresult::CUDA_ERROR_INVALID_VALUE, CUDA_ERROR_INVALID_VALUE);
+    assert_eq!(CUjit_option::CU_JIT_ERROR_LOG_BUFFER, CU_JIT_ERROR_LOG_BUFFER);
+}
+
+#[test]
+fn debug_prints_the_enumerator_name() {
+    assert_eq!(format!("{:?}", CUDA_ERROR_NO_DEVICE), "CUDA_ERROR_NO_DEVICE");
+    assert_eq!(format!("{:?}", CUDA_SUCCESS), "CUDA_SUCCESS");
+    assert_eq!(format!("{:?}", CU_JIT_ERROR_LOG_BUFFER), "CU_JIT_ERROR_LOG_BUFFER");
+    // A value the header does not know: the number.
+    assert_eq!(format!("{:?}", CUresult(12345)), "12345");
+    // Two names for one value: the first the header declares (CU_CTX_BLOCKING_SYNC is the
+    // deprecated alias declared after CU_CTX_SCHED_BLOCKING_SYNC).
+    assert_eq!(CU_CTX_BLOCKING_SYNC, CU_CTX_SCHED_BLOCKING_SYNC);
+    assert_eq!(format!("{:?}", CU_CTX_BLOCKING_SYNC), "CU_CTX_SCHED_BLOCKING_SYNC");
+    // In a struct's derived Debug too.
+    assert_eq!(format!("{:?}", Some(CUDA_ERROR_NOT_FOUND)), "Some(CUDA_ERROR_NOT_FOUND)");
+}
+
+#[test]
+fn debug_of_flag_combinations_names_each_flag() {
+    assert_eq!(format!("{:?}", CU_CTX_SCHED_BLOCKING_SYNC | CU_CTX_MAP_HOST), "CU_CTX_SCHED_BLOCKING_SYNC | CU_CTX_MAP_HOST");
+    // Bits no enumerator names are shown in hex.
+    assert_eq!(format!("{:?}", CU_CTX_MAP_HOST | CUctx_flags(0x1000)), "CU_CTX_MAP_HOST | 0x1000");
+    // A value one enumerator has is that enumerator, masks included.
+    assert_eq!(format!("{:?}", CU_CTX_SCHED_MASK), "CU_CTX_SCHED_MASK");
+    assert_eq!(format!("{:?}", CUctx_flags(0)), "CU_CTX_SCHED_AUTO");
+    // Not a flag enum: an unknown value stays a number, not a decomposition.
+    assert_eq!(format!("{:?}", CUresult(CUDA_ERROR_INVALID_VALUE.0 | 0x1000)), "4097");
+}
+
+#[test]
+fn struct_tags_declared_inside_a_union_have_cs_name() {
+    // C: `union CUstreamBatchMemOpParams_union { ... struct CUstreamMemOpWaitValueParams_st { ... } waitValue; ... }`
+    let wait = CUstreamMemOpWaitValueParams_st::default();
+    let params = CUstreamBatchMemOpParams { waitValue: wait };
+    assert_eq!(core::mem::size_of_val(&wait), core::mem::size_of::<CUstreamBatchMemOpParams_union_CUstreamMemOpWaitValueParams_st>());
+    let _: CUstreamMemOpWriteValueParams_st = unsafe { params.writeValue };
+    let _: CUstreamMemOpFlushRemoteWritesParams_st = unsafe { params.flushRemoteWrites };
+    let _: CUstreamMemOpMemoryBarrierParams_st = unsafe { params.memoryBarrier };
+}
+
+#[test]
+fn per_thread_is_a_complete_api() {
+    use libcuda_sys::per_thread as cu;
+    // Types, constants and stream-independent functions are the root's items.
+    let status: cu::CUresult = cu::CUresult::CUDA_SUCCESS;
+    let _: cu::CUdeviceptr = 0;
+    let _: cu::CUDA_MEMCPY2D = Default::default();
+    assert_eq!(status, CUDA_SUCCESS);
+    assert_eq!(cu::cuInit as *const () as usize, cuInit as *const () as usize);
+    // The stream-dependent ones are other functions.
+    assert_ne!(cu::cuMemcpyHtoD as *const () as usize, cuMemcpyHtoD as *const () as usize);
+    assert_eq!(cu::cuStreamSynchronize as *const () as usize, cu::cuStreamSynchronize_ptsz as *const () as usize);
+}
+
+#[test]
+fn the_file_says_what_it_was_generated_from() {
+    let made_from = provenance::Provenance::read(BINDINGS).expect("the generated file's first lines");
+    assert_eq!(made_from.crate_version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(made_from.cuda_version, CUDA_VERSION);
+    assert!(made_from.target.starts_with(std::env::consts::ARCH), "{}", made_from.target);
+    // The hash itself is checked against the header by the consumer crate, which knows where it is.
+    assert_ne!(made_from.cuda_h_hash, 0);
+}
+
+/// Formatted: an editor's go-to-definition lands on a line a reader can read. Multi-line docs are
+/// block comments (`/** ... */`); only the lines outside docs are measured.
+#[test]
+fn the_file_is_formatted() {
+    let mut in_block = false;
+    let mut longest = 0;
+    for line in BINDINGS.lines() {
+        let t = line.trim_start();
+        if in_block || t.starts_with("/**") {
+            in_block = !t.ends_with("*/");
+        } else if !t.starts_with("///") {
+            longest = longest.max(line.len());
+        }
+    }
+    assert!(BINDINGS.lines().count() > 10_000, "one item per line, not bindgen's single line");
+    assert!(longest <= 200, "a line of code of {longest} characters");
+}
+
+/// Doxygen's `\p name.` ends the word before the sentence's period; the docs keep the period
+/// outside the code span.
+#[test]
+fn no_doc_code_span_ends_in_punctuation() {
+    let mut bad = Vec::new();
+    for doc in docs(BINDINGS) {
+        let mut fence = false;
+        for line in doc.lines() {
+            if line.trim_start().starts_with("```") {
+                fence = !fence;
+                continue;
+            }
+            if fence {
+                continue;
+            }
+            for (i, span) in line.split('`').enumerate() {
+                if i % 2 == 1 && span.ends_with(['.', ',', ';', ':']) && !span.trim_end_matches(['.', ',', ';', ':']).is_empty() {
+                    bad.push(format!("`{span}`"));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{} code spans end in punctuation: {:?}", bad.len(), &bad[..bad.len().min(10)]);
+}
+
+/// The text of every doc comment (`/// ...` lines, `/** ... */` blocks).
+fn docs(file: &str) -> Vec<String> {
+    let mut docs = Vec::new();
+    let mut block: Option<String> = None;
+    for line in file.lines() {
+        let t = line.trim_start();
+        if let Some(text) = block.as_mut() {
+            match t.strip_suffix("*/") {
+                Some(end) => {
+                    text.push_str(end);
+                    docs.push(block.take().unwrap_or_default());
+                }
+                None => {
+                    text.push_str(line);
+                    text.push('\n');
+                }
+            }
+        } else if let Some(rest) = t.strip_prefix("/**") {
+            match rest.strip_suffix("*/") {
+                Some(one) => docs.push(one.to_string()),
+                None => block = Some(format!("{rest}\n")),
+            }
+        } else if let Some(rest) = t.strip_prefix("///") {
+            docs.push(rest.to_string());
+        }
+    }
+    docs
+}
