@@ -35,6 +35,39 @@ pub fn hidden_name(symbol: &str) -> String {
     format!("{HIDDEN_PREFIX}{symbol}")
 }
 
+/// The C name of a Rust primitive as bindgen writes it (`c_uint` → `unsigned int`, `usize` →
+/// `size_t`), for C written from Rust declarations.
+pub fn c_primitive(rust: &str) -> Option<&'static str> {
+    Some(match rust {
+        "c_char" => "char",
+        "c_schar" => "signed char",
+        "c_uchar" => "unsigned char",
+        "c_short" => "short",
+        "c_ushort" => "unsigned short",
+        "c_int" => "int",
+        "c_uint" => "unsigned int",
+        "c_long" => "long",
+        "c_ulong" => "unsigned long",
+        "c_longlong" => "long long",
+        "c_ulonglong" => "unsigned long long",
+        "c_float" | "f32" => "float",
+        "c_double" | "f64" => "double",
+        "c_void" => "void",
+        "u8" => "uint8_t",
+        "i8" => "int8_t",
+        "u16" => "uint16_t",
+        "i16" => "int16_t",
+        "u32" => "uint32_t",
+        "i32" => "int32_t",
+        "u64" => "uint64_t",
+        "i64" => "int64_t",
+        "usize" => "size_t",
+        "isize" => "ptrdiff_t",
+        "bool" => "_Bool",
+        _ => return None,
+    })
+}
+
 /// `CUDA_ERROR_STUB_LIBRARY`: what every function of NVIDIA's stub library returns, and what the
 /// functions of the stubs built here return.
 pub const STUB_RESULT: u32 = 34;

@@ -37,24 +37,37 @@ pub fn library_name(target_os: &str) -> &'static str {
     }
 }
 
+/// The parameters of the declaration `f`, each with a name (`argN` for bindgen's `_`), for a
+/// function that passes them on. A variadic function cannot pass its arguments on.
+pub fn parameters(f: &ForeignItemFn) -> Result<Vec<(syn::Ident, &Type)>, String> {
+    let name = &f.sig.ident;
+    if f.sig.variadic.is_some() {
+        return Err(format!("{name} is variadic: a variadic function cannot be wrapped"));
+    }
+    f.sig
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(i, input)| {
+            let FnArg::Typed(typed) = input else { return Err(format!("{name}: a receiver in a foreign function")) };
+            let ident = match &*typed.pat {
+                Pat::Ident(p) => p.ident.clone(),
+                Pat::Wild(_) => format_ident!("arg{}", i + 1),
+                _ => return Err(format!("{name}: parameter {} is neither a name nor `_`", i + 1)),
+            };
+            Ok((ident, &*typed.ty))
+        })
+        .collect()
+}
+
 /// The lazily resolving wrapper of the declaration `f`, bound to `symbol`. With `export`, the
 /// wrapper's symbol is that name instead of a Rust-mangled one: the C wrappers of static inline
 /// functions call it (see `conventions::hidden_name`).
 pub fn wrapper(f: &ForeignItemFn, symbol: &str, export: Option<&str>) -> Result<Item, String> {
     let name = &f.sig.ident;
-    if f.sig.variadic.is_some() {
-        return Err(format!("{name} is variadic: a variadic function cannot be wrapped"));
-    }
     let mut parameters = Vec::new();
     let mut arguments = Vec::new();
-    for (i, input) in f.sig.inputs.iter().enumerate() {
-        let FnArg::Typed(typed) = input else { return Err(format!("{name}: a receiver in a foreign function")) };
-        let ident = match &*typed.pat {
-            Pat::Ident(p) => p.ident.clone(),
-            Pat::Wild(_) => format_ident!("arg{}", i + 1),
-            _ => return Err(format!("{name}: parameter {} is neither a name nor `_`", i + 1)),
-        };
-        let ty = &typed.ty;
+    for (ident, ty) in self::parameters(f)? {
         parameters.push(quote!(#ident: #ty));
         arguments.push(ident);
     }

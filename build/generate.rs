@@ -58,7 +58,9 @@ struct Docs;
 
 impl bindgen::callbacks::ParseCallbacks for Docs {
     fn process_comment(&self, comment: &str) -> Option<String> {
-        Some(crate::docs::tidy_doc(&doxygen_bindgen::transform(comment).unwrap_or_else(|_| comment.to_string())))
+        let doc = crate::docs::tidy_doc(&doxygen_bindgen::transform(comment).unwrap_or_else(|_| comment.to_string()));
+        // `/// Text`, not `///Text`, once printed.
+        Some(if doc.starts_with(char::is_whitespace) { doc } else { format!(" {doc}") })
     }
 }
 
@@ -347,7 +349,7 @@ fn documented_names(file: &mut syn::File, renames: &[(String, String)], function
             println!("libcuda-sys: {name} maps to {symbol}, which this header does not declare: skipped");
             continue;
         }
-        let doc = format!("`{name}` as C calls it with this header: the symbol `{symbol}`.");
+        let doc = format!(" `{name}` as C calls it with this header: the symbol `{symbol}`.");
         let (name, symbol) = (format_ident!("{name}"), format_ident!("{symbol}"));
         file.items.push(parse_quote!(#[doc = #doc] #[doc(inline)] pub use self::#symbol as #name;));
     }
@@ -396,7 +398,7 @@ fn casts(file: &mut syn::File, casts: &[crate::probe::Cast]) -> Result<(), Strin
         };
         let value: syn::Expr =
             syn::parse_str(&cast.value).map_err(|e| format!("{}: `{}` is no Rust literal: {e}", cast.name, cast.value))?;
-        let doc = format!("`#define {} {}`", cast.name, cast.expansion);
+        let doc = format!(" `#define {} {}`", cast.name, cast.expansion);
         let name = format_ident!("{}", cast.name);
         file.items.push(parse_quote!(#[doc = #doc] pub const #name: #ty = #value as #ty;));
     }
@@ -422,7 +424,7 @@ fn tag_aliases(file: &mut syn::File, records: &BTreeMap<String, (String, &'stati
         if rust == tag || !is_ident || taken(file, tag) {
             continue;
         }
-        let doc = format!("`{kind} {tag}` as C names it (bindgen's [`{rust}`]).");
+        let doc = format!(" `{kind} {tag}` as C names it (bindgen's [`{rust}`]).");
         let (alias, rust) = (format_ident!("{tag}"), format_ident!("{rust}"));
         file.items.push(parse_quote!(#[doc = #doc] pub type #alias = #rust;));
         added += 1;

@@ -15,14 +15,14 @@
 //!   (`cuMemcpyHtoD_v2`: with the macro only `cuMemcpyHtoD_v2_ptds` is declared), so that the glob
 //!   import does not offer it.
 
-use crate::conventions::{static_fn_symbol, DYNAMIC_FEATURE, PER_THREAD_MACRO, PER_THREAD_MODULE};
+use crate::conventions::{c_primitive, static_fn_symbol, DYNAMIC_FEATURE, PER_THREAD_MACRO, PER_THREAD_MODULE};
 use crate::dynamic;
 use crate::generate::{extern_block, Function};
 use crate::probe::Probe;
 use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use syn::{parse_quote, FnArg, ForeignItemFn, Item, Pat, ReturnType, Type};
+use syn::{parse_quote, ForeignItemFn, Item, ReturnType, Type};
 
 pub struct PerThread {
     pub module: Item,
@@ -86,7 +86,7 @@ pub fn module(
         // The docs are the root function's; they are not repeated here.
         decl.attrs.retain(|a| !a.path().is_ident("link_name") && !a.path().is_ident("doc"));
         let note = format!(
-            "The per-thread default stream form of [`{0}`](crate::{0}): the symbol `{symbol}`, which cuda.h declares \
+            " The per-thread default stream form of [`{0}`](crate::{0}): the symbol `{symbol}`, which cuda.h declares \
              with `{PER_THREAD_MACRO}` where it declares `{0}` without. The same parameters; see its documentation.",
             source.decl.sig.ident
         );
@@ -105,18 +105,18 @@ pub fn module(
     }
 
     let uses = renames.iter().map(|(name, symbol)| {
-        let doc = format!("`{name}` as C calls it with `{PER_THREAD_MACRO}`: the symbol `{symbol}`.");
+        let doc = format!(" `{name}` as C calls it with `{PER_THREAD_MACRO}`: the symbol `{symbol}`.");
         let (name, symbol) = (format_ident!("{name}"), format_ident!("{symbol}"));
         quote!(#[doc = #doc] #[doc(inline)] pub use self::#symbol as #name;)
     });
     let hidden_items = hidden.iter().map(|name| {
-        let doc = format!("`{name}` is not declared with `{PER_THREAD_MACRO}`: C code cannot call it, and this item keeps the glob import from offering the root's.");
+        let doc = format!(" `{name}` is not declared with `{PER_THREAD_MACRO}`: C code cannot call it, and this item keeps the glob import from offering the root's.");
         let name = format_ident!("{name}");
         quote!(#[doc = #doc] #[allow(dead_code, hidden_glob_reexports)] const #name: () = ();)
     });
     let module_name = format_ident!("{PER_THREAD_MODULE}");
     let doc = format!(
-        "The whole Driver API as C code sees it with `{PER_THREAD_MACRO}` defined: \
+        " The whole Driver API as C code sees it with `{PER_THREAD_MACRO}` defined: \
          with `use libcuda_sys::{PER_THREAD_MODULE} as cu`, `cu::cuMemcpyHtoD` is `cuMemcpyHtoD_v2_ptds`, \
          `cu::cuLaunchKernel` is `cuLaunchKernel_ptsz`: calls on the default stream (a null `CUstream`) \
          go to the calling thread's per-thread default stream instead of the legacy one.\n\n\
@@ -159,13 +159,9 @@ fn c_wrapper(f: &ForeignItemFn, records: &BTreeMap<String, &'static str>) -> Res
     let name = f.sig.ident.to_string();
     let mut parameters = Vec::new();
     let mut arguments = Vec::new();
-    for (i, input) in f.sig.inputs.iter().enumerate() {
-        let FnArg::Typed(typed) = input else { return Err(format!("{name}: a receiver in a foreign function")) };
-        let ident = match &*typed.pat {
-            Pat::Ident(p) => p.ident.to_string(),
-            _ => format!("arg{}", i + 1),
-        };
-        parameters.push(c_declaration(&typed.ty, &ident, records).map_err(|e| format!("{name}: {e}"))?);
+    for (ident, ty) in dynamic::parameters(f)? {
+        let ident = ident.to_string();
+        parameters.push(c_declaration(ty, &ident, records).map_err(|e| format!("{name}: {e}"))?);
         arguments.push(ident);
     }
     let parameters = if parameters.is_empty() { "void".to_string() } else { parameters.join(", ") };
@@ -206,34 +202,4 @@ fn c_declaration(ty: &Type, declarator: &str, records: &BTreeMap<String, &'stati
         }
     }
     spell(ty, false, declarator.to_string(), records)
-}
-
-fn c_primitive(rust: &str) -> Option<&'static str> {
-    Some(match rust {
-        "c_char" => "char",
-        "c_schar" => "signed char",
-        "c_uchar" => "unsigned char",
-        "c_short" => "short",
-        "c_ushort" => "unsigned short",
-        "c_int" => "int",
-        "c_uint" => "unsigned int",
-        "c_long" => "long",
-        "c_ulong" => "unsigned long",
-        "c_longlong" => "long long",
-        "c_ulonglong" => "unsigned long long",
-        "c_float" => "float",
-        "c_double" => "double",
-        "c_void" => "void",
-        "u8" => "uint8_t",
-        "i8" => "int8_t",
-        "u16" => "uint16_t",
-        "i16" => "int16_t",
-        "u32" => "uint32_t",
-        "i32" => "int32_t",
-        "u64" => "uint64_t",
-        "i64" => "int64_t",
-        "usize" => "size_t",
-        "isize" => "ptrdiff_t",
-        _ => return None,
-    })
 }

@@ -106,7 +106,7 @@ mod tests {
         assert!(file.contains("// cuda.h FNV-1a 64: d66602b67de7817d\n"));
         assert_eq!(Provenance::read(&file), Ok(p));
         assert!(Provenance::read("pub const X: u32 = 1;").is_err());
-        let bad = format!("{FIRST_LINE}\n// libcuda-sys: 0.1.0\n// CUDA_VERSION: x\n");
+        let bad = format!("{FIRST_LINE}\n// libcuda-sys: 0.1.0\n// CUDA_VERSION: x\n// cuda.h FNV-1a 64: 0\n// target: t\n");
         assert!(Provenance::read(&bad).unwrap_err().contains("no number"));
     }
 }

@@ -80,11 +80,14 @@ fn cu_get_proc_address_finds_cu_init() {
 /// the crate root the legacy-stream `cuLaunchKernel`; in `per_thread`, cuda.h's static inline
 /// wrapper (compiled by the build) adds the per-thread flag, and the driver hands out
 /// `cuLaunchKernel_ptsz` — the very function `per_thread::cuLaunchKernel` is bound to.
-#[cfg(all(not(cuda_major = "11"), not(feature = "dynamic-loading")))]
+/// (11.8: `cuGetProcAddress` is the first version, without a status, and its inline per-thread
+/// wrapper `cuGetProcAddress_ptsz`.)
+#[cfg(not(feature = "dynamic-loading"))]
 #[test]
 fn cu_get_proc_address_follows_each_mapping() {
     let mut version: c_int = 0;
     assert_eq!(unsafe { cuDriverGetVersion(&mut version) }, CUDA_SUCCESS);
+    #[cfg(not(cuda_major = "11"))]
     type GetProcAddress = unsafe extern "C" fn(
         *const c_char,
         *mut *mut core::ffi::c_void,
@@ -92,11 +95,20 @@ fn cu_get_proc_address_follows_each_mapping() {
         cuuint64_t,
         *mut CUdriverProcAddressQueryResult,
     ) -> CUresult;
+    #[cfg(cuda_major = "11")]
+    type GetProcAddress = unsafe extern "C" fn(*const c_char, *mut *mut core::ffi::c_void, c_int, cuuint64_t) -> CUresult;
+    #[cfg(not(cuda_major = "11"))]
     let look_up = |get: GetProcAddress| {
         let mut p: *mut core::ffi::c_void = ptr::null_mut();
         let mut status = CUdriverProcAddressQueryResult(u32::MAX);
         let r = unsafe { get(c"cuLaunchKernel".as_ptr(), &mut p, version, 0, &mut status) };
         assert_eq!((r, status), (CUDA_SUCCESS, CU_GET_PROC_ADDRESS_SUCCESS));
+        p as usize
+    };
+    #[cfg(cuda_major = "11")]
+    let look_up = |get: GetProcAddress| {
+        let mut p: *mut core::ffi::c_void = ptr::null_mut();
+        assert_eq!(unsafe { get(c"cuLaunchKernel".as_ptr(), &mut p, version, 0) }, CUDA_SUCCESS);
         p as usize
     };
     let legacy = look_up(cuGetProcAddress);

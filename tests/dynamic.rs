@@ -119,16 +119,27 @@ fn is_available_knows_symbols_and_documented_names() {
 /// wrapper (compiled by the build) adds the per-thread flag and reaches the driver through the
 /// lazily resolved `cuGetProcAddress_v2`, and the driver answers `cuLaunchKernel_ptsz` — the
 /// symbol `per_thread::cuLaunchKernel` resolves.
-#[cfg(not(cuda_major = "11"))]
+/// (11.8: `cuGetProcAddress` is the first version, without a status; its inline per-thread
+/// wrapper `cuGetProcAddress_ptsz` reaches it under its hidden name.)
 #[test]
 fn cu_get_proc_address_follows_each_mapping() {
+    #[cfg(not(cuda_major = "11"))]
     type GetProcAddress =
         unsafe extern "C" fn(*const c_char, *mut *mut c_void, c_int, cuuint64_t, *mut CUdriverProcAddressQueryResult) -> CUresult;
+    #[cfg(cuda_major = "11")]
+    type GetProcAddress = unsafe extern "C" fn(*const c_char, *mut *mut c_void, c_int, cuuint64_t) -> CUresult;
+    #[cfg(not(cuda_major = "11"))]
     let look_up = |get: GetProcAddress| {
         let mut p: *mut c_void = ptr::null_mut();
         let mut status = CUdriverProcAddressQueryResult(u32::MAX);
         let r = unsafe { get(c"cuLaunchKernel".as_ptr(), &mut p, driver_version(), 0, &mut status) };
         assert_eq!((r, status), (CUDA_SUCCESS, CU_GET_PROC_ADDRESS_SUCCESS));
+        p
+    };
+    #[cfg(cuda_major = "11")]
+    let look_up = |get: GetProcAddress| {
+        let mut p: *mut c_void = ptr::null_mut();
+        assert_eq!(unsafe { get(c"cuLaunchKernel".as_ptr(), &mut p, driver_version(), 0) }, CUDA_SUCCESS);
         p
     };
     assert_eq!(Some(look_up(cuGetProcAddress)), dynamic::address("cuLaunchKernel").map(|a| a.as_ptr()));

@@ -24,6 +24,7 @@
 //! tag (`struct CUDA_MEMCPY2D_st`, `enum cudaError_enum`), aliases by their typedef name, and
 //! records C cannot name (members of anonymous type) through `__typeof__` of the member.
 
+use crate::conventions::c_primitive;
 use crate::header::Header;
 use crate::inputs::Headers;
 use crate::model::{option_fn, path_name, Class, FieldKind, Model, Record};
@@ -524,37 +525,6 @@ impl CNames {
             None => name,
         }
     }
-}
-
-fn c_primitive(rust: &str) -> Option<&'static str> {
-    Some(match rust {
-        "c_char" => "char",
-        "c_schar" => "signed char",
-        "c_uchar" => "unsigned char",
-        "c_short" => "short",
-        "c_ushort" => "unsigned short",
-        "c_int" => "int",
-        "c_uint" => "unsigned int",
-        "c_long" => "long",
-        "c_ulong" => "unsigned long",
-        "c_longlong" => "long long",
-        "c_ulonglong" => "unsigned long long",
-        "c_float" | "f32" => "float",
-        "c_double" | "f64" => "double",
-        "c_void" => "void",
-        "u8" => "uint8_t",
-        "i8" => "int8_t",
-        "u16" => "uint16_t",
-        "i16" => "int16_t",
-        "u32" => "uint32_t",
-        "i32" => "int32_t",
-        "u64" => "uint64_t",
-        "i64" => "int64_t",
-        "usize" => "size_t",
-        "isize" => "ptrdiff_t",
-        "bool" => "_Bool",
-        _ => return None,
-    })
 }
 
 /// The C file: every check as one line, so that a diagnostic's line number says which check the
