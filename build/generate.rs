@@ -359,31 +359,31 @@ fn documented_names(file: &mut syn::File, renames: &[(String, String)], function
 /// `#define PFN_cuMemcpyHtoD __API_TYPEDEF_PTDS(PFN_cuMemcpyHtoD, 3020, 7000)` (cudaTypedefs.h before
 /// CUDA 13) → `pub type PFN_cuMemcpyHtoD = PFN_cuMemcpyHtoD_v3020;` at the root and, where the
 /// macro names another type with `CUDA_API_PER_THREAD_DEFAULT_STREAM`, `pub type PFN_cuMemcpyHtoD =
-/// super::PFN_cuMemcpyHtoD_v7000_ptds;` in `module` (which otherwise takes the root's). A macro
+/// PFN_cuMemcpyHtoD_v7000_ptds;` in `module` (which otherwise takes the root's). A macro
 /// naming a type the headers do not declare (NVIDIA's `PFN_cuStreamGetId_v12000_v12000` in 12.x)
 /// is no name C code can use either: skipped, and said so.
 fn type_names(file: &mut syn::File, module: &mut Item, default: &Probe, per_thread: &Probe, declared: &[String]) -> Result<(), String> {
     let Item::Mod(syn::ItemMod { content: Some((_, module_items)), .. }) = module else {
         return Err("the per_thread module has no body".into());
     };
-    let alias = |name: &str, target: &str, path: syn::Path, macro_doc: &str| -> Option<Item> {
+    // `in_module`: the alias sits in `per_thread`, where the root's types are in scope.
+    let alias = |name: &str, target: &str, in_module: bool| -> Option<Item> {
+        let macro_doc = if in_module { " with CUDA_API_PER_THREAD_DEFAULT_STREAM" } else { "" };
         if !declared.iter().any(|d| d == target) {
-            println!("libcuda-sys: {name} maps to {target}{macro_doc}, which the headers do not declare: skipped");
+            println!("libcuda-sys: {name} maps to `{target}`{macro_doc}, which the headers do not declare: skipped");
             return None;
         }
         let doc = format!("`{name}` as C names it{macro_doc}: `{target}`.");
-        let name = format_ident!("{name}");
-        Some(parse_quote!(#[doc = #doc] pub type #name = #path;))
+        let (name, target) = (format_ident!("{name}"), format_ident!("{target}"));
+        Some(parse_quote!(#[doc = #doc] pub type #name = #target;))
     };
     for (name, target) in &default.type_renames {
-        let ident = format_ident!("{target}");
-        file.items.extend(alias(name, target, parse_quote!(#ident), ""));
+        file.items.extend(alias(name, target, false));
     }
     for (name, target) in &per_thread.type_renames {
         let at_root = default.type_renames.iter().find(|(n, _)| n == name).map(|(_, t)| t);
         if at_root != Some(target) {
-            let ident = format_ident!("{target}");
-            module_items.extend(alias(name, target, parse_quote!(super::#ident), " with CUDA_API_PER_THREAD_DEFAULT_STREAM"));
+            module_items.extend(alias(name, target, true));
         }
     }
     Ok(())
