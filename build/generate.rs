@@ -141,7 +141,9 @@ fn bindgen_builder(bound: &Bound) -> bindgen::Builder {
         .wrap_static_fns(true)
         .wrap_static_fns_suffix(STATIC_FN_SUFFIX)
         .parse_callbacks(Box::new(Docs))
-        .parse_callbacks(Box::new(bindgen::CargoCallbacks::new()))
+        // Every header the wrapper includes is tracked; the wrapper itself is this script's output,
+        // written on each run: tracking it would make every build look dirty.
+        .parse_callbacks(Box::new(bindgen::CargoCallbacks::new().rerun_on_header_files(false)))
 }
 
 /// Runs bindgen. libclang missing or unloadable makes bindgen panic: that panic is caught and
