@@ -1,9 +1,9 @@
 //! Build script of libcuda-sys. It reads like its steps:
 //! find cuda.h → find the headers bound with it → ask the C preprocessor what they define, in
-//! both stream modes → generate the
-//! bindings (one file for every feature combination) → compile the C wrappers of static inline
-//! functions → link libcuda (or not, with dynamic-loading) → tell dependents. Each step lives in
-//! its own file under `build/`.
+//! both stream modes → generate the bindings (one file for every feature combination that binds
+//! the same headers) → compile the C wrappers of static inline functions while linking libcuda
+//! (or not, with dynamic-loading) → tell dependents. Each step lives in its own file under
+//! `build/`.
 
 #[path = "build/conventions.rs"]
 mod conventions;
@@ -99,17 +99,20 @@ fn run() -> Result<(), Error> {
     // 4. The bindings: one file, whatever the features that choose no header.
     let generated = generate::bindings(&bound, &default, &per_thread, &target, &out)?;
 
-    // 5. The C wrappers of static inline functions (cuda.h's per-thread cuGetProcAddress).
-    generate::compile_c_wrappers(&bound, &generated, dynamic)?;
-
-    // 6. Link; with dynamic-loading, no link at all: the library to open at run time.
-    if dynamic {
-        dynamic::table(&target_os, &default.renames, &generated.functions, &out).context("cannot write the dynamic-loading table")?;
-    } else {
-        let libcuda = discover::find_libcuda(&inp, &headers).map_err(|e| explain(&e))?;
-        let symbols: Vec<String> = generated.functions.iter().chain(&generated.per_thread_functions).cloned().collect();
-        link::libcuda(&libcuda, &symbols, &target_os, &out).context("cannot link libcuda")?;
-    }
+    // 5. The C wrappers of static inline functions (cuda.h's per-thread cuGetProcAddress), while
+    // 6. libcuda is linked (perhaps a stub compiled); with dynamic-loading, no link at all: the
+    //    library to open at run time.
+    std::thread::scope(|s| {
+        let wrappers = s.spawn(|| generate::compile_c_wrappers(&bound, &generated, dynamic));
+        if dynamic {
+            dynamic::table(&target_os, &default.renames, &generated.functions, &out).context("cannot write the dynamic-loading table")?;
+        } else {
+            let libcuda = discover::find_libcuda(&inp, &headers).map_err(|e| explain(&e))?;
+            let symbols: Vec<String> = generated.functions.iter().chain(&generated.per_thread_functions).cloned().collect();
+            link::libcuda(&libcuda, &symbols, &target_os, &out).context("cannot link libcuda")?;
+        }
+        wrappers.join().unwrap_or_else(|_| Err(Error::failed("the C wrappers could not be compiled", "the compiling thread panicked")))
+    })?;
 
     // 7. Metadata for dependents: DEP_CUDA_INCLUDE, DEP_CUDA_VERSION, DEP_CUDA_ROOT, ...
     let root = headers.root.clone().unwrap_or_else(|| headers.include_dir.parent().unwrap_or(&headers.include_dir).to_path_buf());

@@ -44,6 +44,7 @@ pub fn extend(file: &mut syn::File, enums: &[String]) -> Result<usize, String> {
         });
         added.push(parse_quote! {
             impl ::core::fmt::Debug for #ty {
+                #[inline]
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                     enum_debug::fmt(f, self.0 as i128, &[#(#names),*], #flags)
                 }
@@ -54,38 +55,13 @@ pub fn extend(file: &mut syn::File, enums: &[String]) -> Result<usize, String> {
             added.extend(bit_operators(&ty));
         }
     }
-    added.push(parse_quote! {
-        /// The `Debug` impls of the enums.
-        mod enum_debug {
-        /// `Debug` of an enum value: the name of the first enumerator the header declares with
-        /// that value; for a flag enum whose value no enumerator has, the enumerators whose bits
-        /// it holds, in the header's order, joined by ` | `, then the bits none of them names (in
-        /// hex); otherwise the number.
-        pub(super) fn fmt(f: &mut ::core::fmt::Formatter<'_>, value: i128, names: &[(i128, &str)], flags: bool) -> ::core::fmt::Result {
-            if let Some((_, name)) = names.iter().find(|(v, _)| *v == value) {
-                return f.write_str(name);
-            }
-            if !flags || value <= 0 {
-                return ::core::fmt::Display::fmt(&value, f);
-            }
-            let mut rest = value;
-            let mut separator = "";
-            for &(bits, name) in names {
-                if bits > 0 && value & bits == bits && rest & bits != 0 {
-                    f.write_str(separator)?;
-                    f.write_str(name)?;
-                    separator = " | ";
-                    rest &= !bits;
-                }
-            }
-            if rest != 0 {
-                f.write_str(separator)?;
-                ::core::write!(f, "{:#x}", rest)?;
-            }
-            Ok(())
-        }
-        }
-    });
+    let helper = syn::parse_file(include_str!("enum_debug.rs")).map_err(|e| format!("build/enum_debug.rs: {e}"))?;
+    let mut module: syn::ItemMod = parse_quote! {
+        /// The `Debug` impls of the enums (build/enum_debug.rs).
+        mod enum_debug {}
+    };
+    module.content.as_mut().ok_or("a module without content")?.1 = helper.items;
+    added.push(Item::Mod(module));
     file.items.extend(added);
     Ok(flag_enums)
 }

@@ -198,6 +198,12 @@ pub fn bindings(bound: &Bound, default: &Probe, per_thread: &Probe, target: &str
         discovered.records.iter().filter(|(rust, (tag, _))| *rust == tag).map(|(rust, (_, kind))| (rust.clone(), *kind)).collect();
 
     const PASS: &str = "a pass over bindgen's output failed";
+    if discovered.enums.is_empty() || records.is_empty() {
+        return Err(Error::failed(
+            PASS,
+            "bindgen reported no enum or no struct (new_item_found): the enum and tag passes would do nothing",
+        ));
+    }
     narrow_unsigned(&mut file, &narrow).context(PASS)?;
     let (at, functions) = take_functions(&mut file).context(PASS)?;
     let per_thread_probe = per_thread;
@@ -343,6 +349,9 @@ pub fn extern_block(decls: impl IntoIterator<Item = ForeignItemFn>, cfg: Option<
 
 /// `pub use self::SYMBOL as NAME;` for each documented name whose symbol the header declares.
 fn documented_names(file: &mut syn::File, renames: &[(String, String)], functions: &[Function]) -> Result<(), String> {
+    if renames.is_empty() {
+        return Err("the preprocessor found no documented name (cuCtxCreate, cuMemAlloc, ...) in cuda.h".into());
+    }
     for (name, symbol) in renames {
         if functions.iter().any(|f| f.decl.sig.ident == name) {
             return Err(format!("{name} is both a macro of cuda.h and a function bindgen declared"));

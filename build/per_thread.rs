@@ -74,6 +74,10 @@ pub fn module(
         }
     }
 
+    if declared.is_empty() {
+        return Err(format!("with {PER_THREAD_MACRO}, no name maps to a symbol of its own: the preprocessor did not apply the macro"));
+    }
+
     let mut linked: Vec<ForeignItemFn> = Vec::new();
     let mut inline: Vec<ForeignItemFn> = Vec::new();
     let mut wrappers: Vec<Item> = Vec::new();
