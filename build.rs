@@ -1,8 +1,9 @@
 //! Build script of libcuda-sys. It reads like its steps:
-//! find cuda.h → ask the C preprocessor what it defines, in both stream modes → generate the
-//! bindings (one file for every feature combination) → compile the C wrappers of static inline
-//! functions while linking libcuda (or not, with dynamic-loading) → tell dependents. Each step
-//! lives in its own file under `build/`.
+//! find cuda.h → find the headers bound with it → ask the C preprocessor what they define, in
+//! both stream modes → generate the bindings (one file for every feature combination that binds
+//! the same headers) → compile the C wrappers of static inline functions while linking libcuda
+//! (or not, with dynamic-loading) → tell dependents. Each step lives in its own file under
+//! `build/`.
 
 #[path = "build/conventions.rs"]
 mod conventions;
@@ -18,6 +19,8 @@ mod dynamic;
 mod enums;
 #[path = "build/env.rs"]
 mod env;
+#[path = "build/extras.rs"]
+mod extras;
 #[path = "build/fail.rs"]
 mod fail;
 #[path = "build/generate.rs"]
@@ -51,7 +54,6 @@ fn explain(e: &discover::HeaderError) -> Error {
 fn run() -> Result<(), Error> {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build");
-    println!("cargo:rerun-if-changed=wrapper.h");
     let out = env::out_dir();
     let dynamic = env::feature(conventions::DYNAMIC_FEATURE);
     let target = env::cargo("TARGET");
@@ -76,24 +78,36 @@ fn run() -> Result<(), Error> {
         headers.how
     );
 
-    // 2. What only the preprocessor knows (documented names, casting macros), without and with
+    // 2. The headers bound with cuda.h: cudaProfiler.h and cudaTypedefs.h where found, the
+    //    interop headers with their features (gl, egl, vdpau).
+    let bound = extras::find(&headers.include_dir, &out, &env::feature, &|p| p.is_file(), &inputs::includable)
+        .context("a feature's headers are missing")?;
+    for line in &bound.log {
+        println!("libcuda-sys: {line}");
+    }
+    fs::write(&bound.wrapper, bound.wrapper_text())
+        .map_err(|e| Error::failed("cannot write the wrapper header", format!("{}: {e}", bound.wrapper.display())))?;
+    // A header installed later (the profiler wheel) is noticed.
+    println!("cargo:rerun-if-changed={}", headers.include_dir.display());
+
+    // 3. What only the preprocessor knows (documented names, casting macros), without and with
     //    CUDA_API_PER_THREAD_DEFAULT_STREAM.
-    let include_dir = &headers.include_dir;
+    let bound_ref = &bound;
     let (default, per_thread) = std::thread::scope(|s| {
-        let per_thread = s.spawn(|| probe::run(include_dir, true, &out));
-        (probe::run(include_dir, false, &out), per_thread.join().unwrap_or_else(|_| Err("the probe panicked".into())))
+        let per_thread = s.spawn(|| probe::run(bound_ref, true, &out));
+        (probe::run(bound_ref, false, &out), per_thread.join().unwrap_or_else(|_| Err("the probe panicked".into())))
     });
     const PROBE: &str = "the C preprocessor could not read cuda.h";
     let (default, per_thread) = (default.context(PROBE)?, per_thread.context(PROBE)?);
 
-    // 3. The bindings: one file, whatever the features.
-    let generated = generate::bindings(include_dir, &default, &per_thread, &target, &out)?;
+    // 4. The bindings: one file, whatever the features that choose no header.
+    let generated = generate::bindings(&bound, &default, &per_thread, &target, &out)?;
 
-    // 4. The C wrappers of static inline functions (cuda.h's per-thread cuGetProcAddress), while
-    // 5. libcuda is linked (perhaps a stub compiled); with dynamic-loading, no link at all: the
+    // 5. The C wrappers of static inline functions (cuda.h's per-thread cuGetProcAddress), while
+    // 6. libcuda is linked (perhaps a stub compiled); with dynamic-loading, no link at all: the
     //    library to open at run time.
     std::thread::scope(|s| {
-        let wrappers = s.spawn(|| generate::compile_c_wrappers(include_dir, &generated, dynamic));
+        let wrappers = s.spawn(|| generate::compile_c_wrappers(&bound, &generated, dynamic));
         if dynamic {
             dynamic::table(&target_os, &default.renames, &generated.functions, &out).context("cannot write the dynamic-loading table")?;
         } else {
@@ -104,17 +118,28 @@ fn run() -> Result<(), Error> {
         wrappers.join().unwrap_or_else(|_| Err(Error::failed("the C wrappers could not be compiled", "the compiling thread panicked")))
     })?;
 
-    // 6. Metadata for dependents: DEP_CUDA_INCLUDE, DEP_CUDA_VERSION, DEP_CUDA_ROOT, ...
+    // 7. Metadata for dependents: DEP_CUDA_INCLUDE, DEP_CUDA_VERSION, DEP_CUDA_ROOT, ...
     let root = headers.root.clone().unwrap_or_else(|| headers.include_dir.parent().unwrap_or(&headers.include_dir).to_path_buf());
     println!("cargo:include={}", headers.include_dir.display());
     println!("cargo:version={}", headers.version);
     println!("cargo:root={}", root.display());
     println!("cargo:dynamic_loading={}", u8::from(dynamic));
     println!("cargo:bindings={}", out.join("bindings.rs").display());
+    // The bound headers: the wrapper that includes them all, the folders it needs, NVIDIA's files.
+    println!("cargo:wrapper={}", bound.wrapper.display());
+    for (key, paths) in [("include_dirs", &bound.include_dirs), ("headers", &bound.files)] {
+        let list = std::env::join_paths(paths).map_err(|e| Error::failed("a header's path holds a path separator", e.to_string()))?;
+        println!("cargo:{key}={}", list.to_string_lossy());
+    }
     // ... and for this package's own examples and tests: `cfg(cuda_major = "13", cuda_minor = "0")`.
     println!("cargo::rustc-check-cfg=cfg(cuda_major, values(any()))");
     println!("cargo::rustc-check-cfg=cfg(cuda_minor, values(any()))");
     println!("cargo:rustc-cfg=cuda_major=\"{}\"", headers.version / 1000);
     println!("cargo:rustc-cfg=cuda_minor=\"{}\"", headers.version % 1000 / 10);
+    // `cfg(cuda_header = "cudaProfiler.h")`: each header bound.
+    println!("cargo::rustc-check-cfg=cfg(cuda_header, values(any()))");
+    for name in bound.names() {
+        println!("cargo:rustc-cfg=cuda_header=\"{name}\"");
+    }
     Ok(())
 }

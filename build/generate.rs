@@ -1,19 +1,23 @@
-//! `OUT_DIR/bindings.rs`: bindgen's output over cuda.h, parsed once into a syntax tree (syn), then
-//! typed passes add what bindgen cannot derive by itself, and the tree is printed formatted
-//! (prettyplease). One file for every feature combination: it depends on the header and the target
-//! only, and says so in its first lines.
+//! `OUT_DIR/bindings.rs`: bindgen's output over cuda.h and the headers bound with it
+//! (build/extras.rs), parsed once into a syntax tree (syn), then typed passes add what bindgen
+//! cannot derive by itself, and the tree is printed formatted (prettyplease). One file for every
+//! combination of the features that do not choose headers: it depends on the headers bound and the
+//! target only, and says so in its first lines.
 //!
 //! The passes, each of which fails when what it expects is not there:
 //! - unsigned macros get C's type (`(~0u)` is `u32`, not bindgen's `i32 -1`);
 //! - each function gets its link form (`extern "C"`, without `dynamic-loading`) and its lazily
 //!   resolving form (with it) — build/dynamic.rs;
 //! - documented names become re-exports of the symbol C calls (`cuCtxCreate` → `cuCtxCreate_v4`);
+//! - `PFN_*` names that macros map to versioned types become aliases (`PFN_cuCtxCreate` →
+//!   `PFN_cuCtxCreate_v3020`, cudaTypedefs.h before CUDA 13), in `per_thread` too;
 //! - macros that cast become constants of their C type (`CU_LAUNCH_PARAM_END: *mut c_void`);
 //! - enums get associated constants, `Debug` by name, and `|` for flags — build/enums.rs;
 //! - struct tags that bindgen renamed (declared inside a union) get C's name as an alias;
 //! - the module `per_thread`, C's `CUDA_API_PER_THREAD_DEFAULT_STREAM` mapping — build/per_thread.rs.
 
 use crate::conventions::{hidden_name, static_fn_symbol, DYNAMIC_FEATURE, STATIC_FN_SUFFIX};
+use crate::extras::Bound;
 use crate::fail::{Context, Error};
 use crate::probe::Probe;
 use crate::provenance::{fnv1a64, Provenance};
@@ -80,10 +84,12 @@ impl bindgen::callbacks::ParseCallbacks for UnsignedMacros {
     }
 }
 
-/// What bindgen says it generated: which structs are enums, and the C tag of each record.
+/// What bindgen says it generated: which structs are enums, the C tag of each record, the typedefs.
 #[derive(Debug, Default)]
 struct Discovered {
     enums: Vec<String>,
+    /// The type aliases (`typedef`s), so that a macro naming one can become an alias too.
+    aliases: Vec<String>,
     /// Rust name → (C tag, `struct` or `union`).
     records: BTreeMap<String, (String, &'static str)>,
 }
@@ -102,6 +108,7 @@ impl bindgen::callbacks::ParseCallbacks for Discover {
         let Ok(mut seen) = self.0.lock() else { return };
         match item {
             DiscoveredItem::Enum { final_name } => seen.enums.push(final_name),
+            DiscoveredItem::Alias { alias_name, .. } => seen.aliases.push(alias_name),
             DiscoveredItem::Struct { original_name: Some(tag), final_name } => {
                 seen.records.insert(final_name, (tag, "struct"));
             }
@@ -114,14 +121,15 @@ impl bindgen::callbacks::ParseCallbacks for Discover {
 }
 
 /// The one bindgen configuration.
-fn bindgen_builder(include_dir: &Path) -> Result<bindgen::Builder, Error> {
+fn bindgen_builder(bound: &Bound) -> Result<bindgen::Builder, Error> {
     // Read for Cargo's rerun tracking and the -vv log; clang-sys itself looks at it.
     let _ = crate::env::var("LIBCLANG_PATH");
     Ok(bindgen::Builder::default()
-        .header(concat!(env!("CARGO_MANIFEST_DIR"), "/wrapper.h"))
-        .clang_arg(format!("-I{}", include_dir.display()))
+        .header(bound.wrapper.to_string_lossy())
+        .clang_args(bound.include_dirs.iter().map(|d| format!("-I{}", d.display())))
         .clang_args(crate::cross::clang_args()?)
-        .allowlist_file(".*[/\\\\]cuda\\.h")
+        // NVIDIA's headers only; the GL, EGL and VDPAU types they use come along as bindgen meets them.
+        .allowlist_file(bound.allowlist_pattern())
         .use_core()
         .ctypes_prefix("::core::ffi")
         .default_enum_style(bindgen::EnumVariation::NewType { is_bitfield: false, is_global: true })
@@ -134,7 +142,9 @@ fn bindgen_builder(include_dir: &Path) -> Result<bindgen::Builder, Error> {
         .wrap_static_fns(true)
         .wrap_static_fns_suffix(STATIC_FN_SUFFIX)
         .parse_callbacks(Box::new(Docs))
-        .parse_callbacks(Box::new(bindgen::CargoCallbacks::new())))
+        // Every header the wrapper includes is tracked; the wrapper itself is this script's output,
+        // written on each run: tracking it would make every build look dirty.
+        .parse_callbacks(Box::new(bindgen::CargoCallbacks::new().rerun_on_header_files(false))))
 }
 
 /// Runs bindgen. libclang missing or unloadable makes bindgen panic: that panic is caught and
@@ -167,13 +177,13 @@ fn run_bindgen(builder: bindgen::Builder) -> Result<String, Error> {
     }
 }
 
-/// Generates `out_dir/bindings.rs` from the cuda.h in `include_dir`; `default` and `per_thread`
-/// are the preprocessor's answers without and with `CUDA_API_PER_THREAD_DEFAULT_STREAM`.
-pub fn bindings(include_dir: &Path, default: &Probe, per_thread: &Probe, target: &str, out_dir: &Path) -> Result<Generated, Error> {
+/// Generates `out_dir/bindings.rs` from the `bound` headers; `default` and `per_thread` are the
+/// preprocessor's answers without and with `CUDA_API_PER_THREAD_DEFAULT_STREAM`.
+pub fn bindings(bound: &Bound, default: &Probe, per_thread: &Probe, target: &str, out_dir: &Path) -> Result<Generated, Error> {
     let narrow = Arc::new(Mutex::new(Vec::new()));
     let discovered = Arc::new(Mutex::new(Discovered::default()));
     let static_fns = out_dir.join("static_fns");
-    let mut builder = bindgen_builder(include_dir)?
+    let mut builder = bindgen_builder(bound)?
         .parse_callbacks(Box::new(UnsignedMacros { unsigned: default.unsigned.clone(), narrow: Arc::clone(&narrow) }))
         .parse_callbacks(Box::new(Discover(Arc::clone(&discovered))))
         .wrap_static_fns_path(&static_fns);
@@ -197,6 +207,7 @@ pub fn bindings(include_dir: &Path, default: &Probe, per_thread: &Probe, target:
     }
     narrow_unsigned(&mut file, &narrow).context(PASS)?;
     let (at, functions) = take_functions(&mut file).context(PASS)?;
+    let per_thread_probe = per_thread;
     let per_thread = crate::per_thread::module(&functions, default, per_thread, &records).context(PASS)?;
     let declarations = declarations(&functions, &per_thread.calls).context(PASS)?;
     file.items.splice(at..at, declarations);
@@ -204,7 +215,9 @@ pub fn bindings(include_dir: &Path, default: &Probe, per_thread: &Probe, target:
     casts(&mut file, &default.casts).context(PASS)?;
     let flag_enums = crate::enums::extend(&mut file, &discovered.enums).context(PASS)?;
     let aliases = tag_aliases(&mut file, &discovered.records);
-    file.items.push(per_thread.module);
+    let mut module = per_thread.module;
+    type_names(&mut file, &mut module, default, per_thread_probe, &discovered.aliases).context(PASS)?;
+    file.items.push(module);
 
     let mut c_wrappers = Vec::new();
     if functions.iter().any(|f| f.static_fn) {
@@ -217,7 +230,7 @@ pub fn bindings(include_dir: &Path, default: &Probe, per_thread: &Probe, target:
         c_wrappers.push(path);
     }
 
-    let header = provenance(include_dir, default.version, target).context("cannot read cuda.h")?;
+    let header = provenance(bound, default.version, target).context("cannot read the headers")?;
     let out_file = out_dir.join("bindings.rs");
     fs::write(&out_file, format!("{header}{}", prettyplease::unparse(&file)))
         .map_err(|e| Error::failed("cannot write the bindings", format!("{}: {e}", out_file.display())))?;
@@ -239,14 +252,21 @@ pub fn bindings(include_dir: &Path, default: &Probe, per_thread: &Probe, target:
 }
 
 /// The file's first lines: what it was generated from.
-fn provenance(include_dir: &Path, cuda_version: u32, target: &str) -> Result<String, String> {
-    let cuda_h = include_dir.join("cuda.h");
-    let bytes = fs::read(&cuda_h).map_err(|e| format!("{}: {e}", cuda_h.display()))?;
+fn provenance(bound: &Bound, cuda_version: u32, target: &str) -> Result<String, String> {
+    let mut hashes = Vec::new();
+    for file in &bound.files {
+        let bytes = fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        hashes.push((name, fnv1a64(&bytes)));
+    }
+    // cuda.h comes first (build/extras.rs), the headers bound with it after.
+    let cuda_h_hash = hashes.remove(0).1;
     let provenance = Provenance {
         crate_version: env!("CARGO_PKG_VERSION").to_string(),
         cuda_version,
-        cuda_h_hash: fnv1a64(&bytes),
+        cuda_h_hash,
         target: target.to_string(),
+        other_headers: hashes,
     };
     Ok(provenance.header())
 }
@@ -348,6 +368,39 @@ fn documented_names(file: &mut syn::File, renames: &[(String, String)], function
     Ok(())
 }
 
+/// `#define PFN_cuMemcpyHtoD __API_TYPEDEF_PTDS(PFN_cuMemcpyHtoD, 3020, 7000)` (cudaTypedefs.h before
+/// CUDA 13) → `pub type PFN_cuMemcpyHtoD = PFN_cuMemcpyHtoD_v3020;` at the root and, where the
+/// macro names another type with `CUDA_API_PER_THREAD_DEFAULT_STREAM`, `pub type PFN_cuMemcpyHtoD =
+/// PFN_cuMemcpyHtoD_v7000_ptds;` in `module` (which otherwise takes the root's). A macro
+/// naming a type the headers do not declare (NVIDIA's `PFN_cuStreamGetId_v12000_v12000` in 12.x)
+/// is no name C code can use either: skipped, and said so.
+fn type_names(file: &mut syn::File, module: &mut Item, default: &Probe, per_thread: &Probe, declared: &[String]) -> Result<(), String> {
+    let Item::Mod(syn::ItemMod { content: Some((_, module_items)), .. }) = module else {
+        return Err("the per_thread module has no body".into());
+    };
+    // `in_module`: the alias sits in `per_thread`, where the root's types are in scope.
+    let alias = |name: &str, target: &str, in_module: bool| -> Option<Item> {
+        let macro_doc = if in_module { " with CUDA_API_PER_THREAD_DEFAULT_STREAM" } else { "" };
+        if !declared.iter().any(|d| d == target) {
+            println!("libcuda-sys: {name} maps to `{target}`{macro_doc}, which the headers do not declare: skipped");
+            return None;
+        }
+        let doc = format!("`{name}` as C names it{macro_doc}: `{target}`.");
+        let (name, target) = (format_ident!("{name}"), format_ident!("{target}"));
+        Some(parse_quote!(#[doc = #doc] pub type #name = #target;))
+    };
+    for (name, target) in &default.type_renames {
+        file.items.extend(alias(name, target, false));
+    }
+    for (name, target) in &per_thread.type_renames {
+        let at_root = default.type_renames.iter().find(|(n, _)| n == name).map(|(_, t)| t);
+        if at_root != Some(target) {
+            module_items.extend(alias(name, target, true));
+        }
+    }
+    Ok(())
+}
+
 /// `#define CU_LAUNCH_PARAM_END ((void*)0x00)` → `pub const CU_LAUNCH_PARAM_END: *mut c_void = 0x00 as *mut c_void;`
 fn casts(file: &mut syn::File, casts: &[crate::probe::Cast]) -> Result<(), String> {
     for cast in casts {
@@ -394,12 +447,12 @@ fn tag_aliases(file: &mut syn::File, records: &BTreeMap<String, (String, &'stati
 /// Compiles the C wrappers of static inline functions into a static library of this crate. With
 /// dynamic-loading nothing links libcuda: the driver symbols they call are redirected
 /// (`-Dname=hidden name`) to the lazily resolving functions exported under those names.
-pub fn compile_c_wrappers(include_dir: &Path, generated: &Generated, dynamic: bool) -> Result<(), Error> {
+pub fn compile_c_wrappers(bound: &Bound, generated: &Generated, dynamic: bool) -> Result<(), Error> {
     if generated.c_wrappers.is_empty() {
         return Ok(());
     }
     let mut build = cc::Build::new();
-    build.include(include_dir).files(&generated.c_wrappers).warnings(false);
+    build.includes(&bound.include_dirs).files(&generated.c_wrappers).warnings(false);
     if dynamic {
         for symbol in &generated.wrapper_calls {
             build.define(symbol, Some(hidden_name(symbol).as_str()));

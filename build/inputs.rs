@@ -110,3 +110,14 @@ fn header_version(cuda_h: &Path) -> Result<u32, String> {
     let line = text.lines().find_map(|l| l.trim().strip_prefix("libcuda_sys_version =")).ok_or("no CUDA_VERSION")?;
     line.trim().trim_end_matches(';').trim().parse().map_err(|_| format!("CUDA_VERSION expands to `{}`", line.trim()))
 }
+
+/// Whether the target's C compiler can include a system header (`GL/gl.h`): the interop
+/// features need it, and it is the compiler, not a guessed path, that knows where it looks.
+pub fn includable(header: &str) -> bool {
+    let dir = env::out_dir().join("system-headers");
+    let file = dir.join(format!("{}.c", header.replace(['/', '.'], "_")));
+    if fs::create_dir_all(&dir).and_then(|_| fs::write(&file, format!("#include <{header}>\n"))).is_err() {
+        return false;
+    }
+    cc::Build::new().file(&file).cargo_metadata(false).cargo_warnings(false).warnings(false).try_expand().is_ok()
+}

@@ -1,13 +1,16 @@
-//! What only the C preprocessor can say about cuda.h: its `CUDA_VERSION`, the documented function
-//! names that its macros map to versioned symbols (`cuCtxCreate` → `cuCtxCreate_v4`), and the
-//! value and type of the macros that cast (`CU_LAUNCH_PARAM_END ((void*)0x00)`).
+//! What only the C preprocessor can say about cuda.h and the headers bound with it: its
+//! `CUDA_VERSION`, the documented function names that their macros map to versioned symbols
+//! (`cuCtxCreate` → `cuCtxCreate_v4`), the value and type of the macros that cast
+//! (`CU_LAUNCH_PARAM_END ((void*)0x00)`), and the `PFN_*` names that cudaTypedefs.h maps to a
+//! versioned type (`PFN_cuCtxCreate` → `PFN_cuCtxCreate_v3020`, before CUDA 13).
 //!
-//! Every object-like macro that cuda.h defines is written into one C file after `#include <cuda.h>`
-//! and expanded with the target's C compiler (through the `cc` crate), with the same defines the
-//! bindings are generated with. Nothing here is typed by hand, so it is right for whichever
-//! release of the header is found.
+//! Every object-like macro that the bound headers define is written into one C file after the
+//! wrapper header that includes them all, and expanded with the target's C compiler (through the
+//! `cc` crate), with the same defines the bindings are generated with. Nothing here is typed by
+//! hand, so it is right for whichever release of the header is found.
 
 use crate::conventions::PER_THREAD_MACRO;
+use crate::extras::Bound;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -34,6 +37,9 @@ pub struct Probe {
     /// Integer macros whose literals are unsigned (`(~0u)`), with whether they are 64-bit
     /// (`ul`, `ull`): C's type, which bindgen's evaluation loses.
     pub unsigned: Vec<(String, bool)>,
+    /// Type names that a macro maps to another type (`#define PFN_cuInit PFN_cuInit_v2000`), with
+    /// the type C then names: name → target.
+    pub type_renames: Vec<(String, String)>,
     /// Functions the header defines itself (`static inline`) in this mode: with
     /// `CUDA_API_PER_THREAD_DEFAULT_STREAM`, `cuGetProcAddress_v2_ptsz` (12.x, 13.x) or
     /// `cuGetProcAddress_ptsz` (11.8), which add the per-thread flag. No library exports them.
@@ -96,6 +102,11 @@ fn is_function_name(name: &str) -> bool {
     name.len() > 2 && name.starts_with("cu") && name[2..].starts_with(|c: char| c.is_ascii_uppercase())
 }
 
+/// `PFN_` and then a function name: the function-pointer types of cudaTypedefs.h.
+fn is_pfn_name(name: &str) -> bool {
+    name.strip_prefix("PFN_").is_some_and(is_function_name)
+}
+
 /// The type suffix of the first unsigned integer literal in an expansion: `Some(is_64_bit)`.
 fn unsigned_literal(expansion: &str) -> Option<bool> {
     expansion.split(|c: char| !c.is_ascii_alphanumeric()).find_map(|token| {
@@ -120,32 +131,47 @@ fn parse_cast(expansion: &str) -> Option<(String, String)> {
     (is_literal && is_type).then(|| (ty.to_string(), value.trim_end_matches(['u', 'U', 'l', 'L']).to_string()))
 }
 
-/// Expands every macro of `cuda.h` with the C compiler and reads back the answers; with
+/// Expands every macro of the bound headers with the C compiler and reads back the answers; with
 /// `per_thread`, as C does with `CUDA_API_PER_THREAD_DEFAULT_STREAM` defined.
-pub fn run(include_dir: &Path, per_thread: bool, out_dir: &Path) -> Result<Probe, String> {
-    let header_path = include_dir.join("cuda.h");
-    let header = fs::read_to_string(&header_path).map_err(|e| format!("cannot read {}: {e}", header_path.display()))?;
-    let macros = defined_macros(&header);
+pub fn run(bound: &Bound, per_thread: bool, out_dir: &Path) -> Result<Probe, String> {
+    let header_path = &bound.files[0];
+    let mut macros: Vec<String> = Vec::new();
+    for file in &bound.files {
+        let text = fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        for name in defined_macros(&text) {
+            if !macros.contains(&name) {
+                macros.push(name);
+            }
+        }
+    }
     let wanted: Vec<&String> = macros.iter().filter(|m| !m.starts_with("__")).collect();
 
-    let mut src = String::from("#include <cuda.h>\n");
+    let mut src = bound.wrapper_text();
     for (i, name) in wanted.iter().enumerate() {
         src.push_str(&format!("libcuda_sys_probe_{i} = {name} ;\n"));
     }
     let file: PathBuf = out_dir.join(if per_thread { "probe_per_thread.c" } else { "probe.c" });
     fs::write(&file, src).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     let mut build = cc::Build::new();
-    build.include(include_dir).file(&file).cargo_metadata(false).warnings(false);
+    build.includes(&bound.include_dirs).file(&file).cargo_metadata(false).warnings(false);
     if per_thread {
         build.define(PER_THREAD_MACRO, None);
     }
-    let expanded = build
-        .try_expand()
-        .map_err(|e| format!("the C preprocessor failed on {} with cuda.h from {}: {e}", file.display(), include_dir.display()))?;
+    let expanded = build.try_expand().map_err(|e| {
+        format!("the C preprocessor failed on {} with the headers from {}: {e}", file.display(), bound.include_dirs[0].display())
+    })?;
     let expanded = String::from_utf8_lossy(&expanded);
 
     let inline = static_functions(&expanded);
-    let mut probe = Probe { version: 0, renames: Vec::new(), casts: Vec::new(), undefined: Vec::new(), unsigned: Vec::new(), inline };
+    let mut probe = Probe {
+        version: 0,
+        renames: Vec::new(),
+        casts: Vec::new(),
+        undefined: Vec::new(),
+        unsigned: Vec::new(),
+        type_renames: Vec::new(),
+        inline,
+    };
     for line in expanded.lines() {
         let Some(rest) = line.trim_start().strip_prefix("libcuda_sys_probe_") else { continue };
         let Some((index, value)) = rest.split_once('=') else { continue };
@@ -160,6 +186,10 @@ pub fn run(include_dir: &Path, per_thread: bool, out_dir: &Path) -> Result<Probe
             }
         } else if value == name.as_str() {
             probe.undefined.push(name.to_string());
+        } else if is_pfn_name(name) {
+            if is_pfn_name(value) {
+                probe.type_renames.push((name.to_string(), value.to_string()));
+            }
         } else if let Some((c_type, literal)) = parse_cast(value) {
             probe.casts.push(Cast { name: name.to_string(), c_type, value: literal, expansion: value.to_string() });
         } else if let Some(wide) = unsigned_literal(value) {

@@ -1,6 +1,7 @@
 //! A dependent's build script, as a wrapper crate would write one: it takes the header that
 //! libcuda-sys used from the `links = "cuda"` metadata (DEP_CUDA_INCLUDE, DEP_CUDA_VERSION),
-//! compiles C against it with `cc`, and gates Rust code on the release.
+//! compiles C against it with `cc`, and gates Rust code on the release and on the headers bound
+//! (DEP_CUDA_HEADERS, DEP_CUDA_WRAPPER, DEP_CUDA_INCLUDE_DIRS).
 
 use std::env;
 use std::fmt::Write as _;
@@ -22,10 +23,20 @@ fn main() {
     let dynamic = dep("DEP_CUDA_DYNAMIC_LOADING") == "1";
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     println!("cargo:rerun-if-changed=src/consumer.c");
+    // Every header libcuda-sys bound (cudaProfiler.h, cudaTypedefs.h, cudaGL.h with its gl
+    // feature), and the one header that includes them all, with the folders it needs.
+    let headers: Vec<String> =
+        env::split_paths(&dep("DEP_CUDA_HEADERS")).filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+    let bound = |name: &str| headers.iter().any(|h| h == name);
+    let wrapper = dep("DEP_CUDA_WRAPPER");
 
-    // C compiled against the same header.
+    // C compiled against the same headers.
     let mut c = cc::Build::new();
     c.include(&include).file("src/consumer.c").warnings_into_errors(true);
+    c.includes(env::split_paths(&dep("DEP_CUDA_INCLUDE_DIRS"))).define("CONSUMER_WRAPPER", format!("\"{wrapper}\"").as_str());
+    if bound("cudaProfiler.h") {
+        c.define("CONSUMER_HAS_PROFILER", None);
+    }
     if !dynamic {
         c.define("CONSUMER_LINKS_LIBCUDA", None);
     }
@@ -55,7 +66,17 @@ fn main() {
     fs::write(out.join("errors.rs"), table).unwrap();
 
     // Rust gated on the header's release.
-    println!("cargo::rustc-check-cfg=cfg(ctx_create_takes_params, links_libcuda)");
+    println!("cargo::rustc-check-cfg=cfg(ctx_create_takes_params, links_libcuda, has_profiler, has_gl, has_ctx_create_v12050)");
+    if bound("cudaProfiler.h") {
+        println!("cargo:rustc-cfg=has_profiler");
+    }
+    if bound("cudaGL.h") {
+        println!("cargo:rustc-cfg=has_gl");
+    }
+    // cudaTypedefs.h has the CUDA 12.5 ABI of cuCtxCreate from 12.5 on.
+    if bound("cudaTypedefs.h") && version >= 12050 {
+        println!("cargo:rustc-cfg=has_ctx_create_v12050");
+    }
     if !dynamic {
         println!("cargo:rustc-cfg=links_libcuda");
     }

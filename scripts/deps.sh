@@ -2,7 +2,10 @@
 # Fetches what building and testing libcuda-sys needs on a machine that has only a Rust
 # toolchain, without installing anything system-wide but libclang:
 #   - libclang (bindgen's parser): Debian's libclang-dev through apt, when none is found;
-#   - NVIDIA's CUDA headers: pinned PyPI wheels, unpacked into the cache;
+#   - NVIDIA's CUDA headers: pinned PyPI wheels, unpacked into the cache; each release's
+#     cudaProfiler.h wheel is unpacked into the same folder as its runtime wheel;
+#   - the GL, EGL and VDPAU headers the interop features need: Debian's libgl-dev, libegl-dev,
+#     libvdpau-dev through apt, when the C compiler cannot include them;
 #   - NVIDIA's real driver library (libcuda.so.1): Debian non-free's libcuda1, downloaded through
 #     a private apt configuration that adds the non-free component to this machine's own mirror,
 #     unpacked with dpkg -x into the cache; only when the system has no libcuda.so.1;
@@ -182,12 +185,55 @@ cross_deps() {
   export CROSS_CUDA_ROOT CROSS_DRIVER_LIB_DIR WINE
 }
 
+# cudaProfiler.h (cuProfilerStart, cuProfilerStop) ships in a wheel of its own, pinned to each
+# release above and unpacked into the folder of that release's runtime wheel, as pip installs
+# them side by side: 13.x puts it beside cuda.h (nvidia/cu13/include), the cu12 and cu11 wheels
+# into nvidia/cuda_profiler_api/include beside nvidia/cuda_runtime/include.
+PROFILER_WHEELS=(
+  "11_8 nvidia-cuda-profiler-api-cu11==11.8.86"
+  "12_9 nvidia-cuda-profiler-api-cu12==12.9.79"
+  "13_0 nvidia-cuda-profiler-api==13.0.85"
+  "13_5 nvidia-cuda-profiler-api==13.5.25"
+)
+
+# Adds one pinned wheel's files (fetched like the others) to a runtime wheel's folder, once, with
+# the wheel itself beside that folder's own.
+add_wheel() {
+  local spec=$1 dest=$2 done="$2/.done-${1//==/-}" src
+  [ -f "$done" ] && return 0
+  src=$(fetch_wheel "$spec")
+  say "adding $spec to $dest"
+  cp -r "$src/nvidia" "$src"/*.whl "$dest/"
+  touch "$done"
+}
+
+# The system headers of the interop features (gl, egl, vdpau), from Debian when the C compiler
+# cannot include them.
+INTEROP_HEADERS=("GL/gl.h libgl-dev" "EGL/egl.h libegl-dev" "EGL/eglext.h libegl-dev" "vdpau/vdpau.h libvdpau-dev")
+ensure_interop_headers() {
+  local missing=() h pkg
+  for w in "${INTEROP_HEADERS[@]}"; do
+    read -r h pkg <<<"$w"
+    printf '#include <%s>\n' "$h" | "${CC:-cc}" -E -x c - >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  missing=($(printf '%s\n' "${missing[@]}" | sort -u))
+  say "no GL, EGL or VDPAU headers for the interop features"
+  apt_install "${missing[@]}"
+}
+
 main() {
   ensure_libclang
+  ensure_interop_headers
   for w in "${CUDA_WHEELS[@]}"; do
     read -r tag spec inc <<<"$w"
     printf -v "CUDA_HEADERS_$tag" '%s' "$(fetch_wheel "$spec")/$inc"
     export "CUDA_HEADERS_$tag"
+  done
+  for w in "${PROFILER_WHEELS[@]}"; do
+    read -r tag spec <<<"$w"
+    local inc="CUDA_HEADERS_$tag"
+    add_wheel "$spec" "$(cd "${!inc}/../../.." && pwd)"
   done
   DRIVER_LIB_DIR=""
   if [ -n "${LIBCUDA_SYS_LIB_DIR:-}" ]; then DRIVER_LIB_DIR=$LIBCUDA_SYS_LIB_DIR

@@ -5,8 +5,10 @@
 # its own target directory. The GPU tests report themselves as ignored where there is no GPU.
 #
 #   scripts/test.sh            every release, then dynamic loading (both stream mappings are checked
-#                              in every suite: the crate root and libcuda_sys::per_thread)
-#   scripts/test.sh 13.0       one release (11.8, 12.9, 13.0, 13.5; any other is refused)
+#                              in every suite: the crate root and libcuda_sys::per_thread), then the
+#                              interop features (gl, egl, vdpau), then aarch64 and Windows
+#   scripts/test.sh 13.0       one release (11.8, 12.9, 13.0, 13.5; any other is refused), and its ABI
+#                              check with gl, egl, vdpau
 #   scripts/test.sh --target aarch64-unknown-linux-gnu   the workspace for aarch64, under qemu-user
 #   scripts/test.sh --target x86_64-pc-windows-gnu       the workspace for Windows, under Wine
 set -euo pipefail
@@ -190,6 +192,16 @@ if [ "${1:-}" = --target ]; then
   exit
 fi
 
+# The graphics interop headers (features gl, egl, vdpau) bound too: the ABI check of one release,
+# and with no arguments the whole suite, in link mode and with dynamic-loading.
+INTEROP=libcuda-sys/gl,libcuda-sys/egl,libcuda-sys/vdpau,libcuda-sys-consumer/gl
+interop_abi() {
+  local release=$1
+  echo "=== CUDA $release headers with gl, egl, vdpau: the ABI check"
+  LIBCUDA_SYS_INCLUDE_DIR=$(headers_of "$release") CARGO_TARGET_DIR="target/cuda-$release" \
+    cargo test -p libcuda-sys-systest --features libcuda-sys/gl,libcuda-sys/egl,libcuda-sys/vdpau
+}
+
 releases=("${@:-13.0 12.9 11.8 13.5}")
 for release in ${releases[*]}; do
   if [ -z "$(headers_of "$release")" ]; then
@@ -207,6 +219,13 @@ if [ $# -eq 0 ]; then
   same_bindings 13.0
   same_bindings 12.9
   discovery
+fi
+for release in ${releases[*]}; do
+  interop_abi "$release"
+done
+if [ $# -eq 0 ]; then
+  suite 13.0 --features "$INTEROP"
+  suite 13.0 --features "$INTEROP,libcuda-sys/dynamic-loading"
   cross_suite aarch64-unknown-linux-gnu
   cross_suite x86_64-pc-windows-gnu
 fi

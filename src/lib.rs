@@ -10,6 +10,12 @@
 //! and the same constants associated (`CUresult::CUDA_SUCCESS`); `Debug` prints the enumerator's
 //! name. Macros that cast keep their C type (`CU_LAUNCH_PARAM_END: *mut c_void`).
 //!
+//! The Driver API's other headers found beside cuda.h are bound as well, their items at the crate
+//! root too: `cudaProfiler.h` (`cuProfilerStart`, `cuProfilerStop`) and `cudaTypedefs.h` (the
+//! `PFN_*` types of every function at every ABI version, for what `cuGetProcAddress` hands out),
+//! and with the features `gl`, `egl` and `vdpau` the graphics interop headers `cudaGL.h`,
+//! `cudaEGL.h` and `cudaVDPAU.h`. The build log (`cargo build -vv`) says which were found.
+//!
 //! The items themselves are not in this repository: NVIDIA's license does not allow
 //! redistributing the header's text, and they depend on the release you build against. Where no
 //! `cuda.h` was found (as on docs.rs), this page is all there is: run `cargo doc --open -p

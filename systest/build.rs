@@ -48,7 +48,7 @@ fn run() -> Result<(), String> {
     let release = inputs.label();
 
     // 2. The C side, from the header alone.
-    let header = header::read(&inputs.include_dir, false, &inputs.out_dir)?;
+    let header = header::read(&inputs.headers, false, &inputs.out_dir)?;
 
     // 3. The Rust side, from the generated bindings, as this build compiles them.
     let text = fs::read_to_string(&inputs.bindings).map_err(|e| format!("cannot read {}: {e}", inputs.bindings.display()))?;
@@ -108,7 +108,7 @@ fn planted_copy(text: &str, per_thread_header: header::Header) -> Result<(syn::F
 /// compiled with `CUDA_API_PER_THREAD_DEFAULT_STREAM` calls; types and constants through its
 /// glob import. Returns that header's view.
 fn per_thread_check(file: &syn::File, inputs: &inputs::Inputs, release: &str) -> Result<header::Header, String> {
-    let header = header::read(&inputs.include_dir, true, &inputs.out_dir)?;
+    let header = header::read(&inputs.headers, true, &inputs.out_dir)?;
     let model = model::Model::new(&modes::per_thread_view(file)?);
     let plan = generate::plan(&model, &header, inputs.dynamic);
     let findings = compile::c_side(&plan, "per_thread", inputs, true)?;

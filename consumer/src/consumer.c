@@ -17,3 +17,9 @@ int consumer_cu_ctx_create_has_three_parameters(void) {
 /* The documented name as a C caller writes it, compiled against the same header. */
 void *consumer_cu_mem_alloc(void) { return (void *)&cuMemAlloc; }
 #endif
+
+/* Every header libcuda-sys bound (DEP_CUDA_WRAPPER). */
+#include CONSUMER_WRAPPER
+#if defined(CONSUMER_HAS_PROFILER) && defined(CONSUMER_LINKS_LIBCUDA)
+void *consumer_cu_profiler_start(void) { return (void *)&cuProfilerStart; }
+#endif

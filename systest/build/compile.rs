@@ -19,9 +19,9 @@ pub fn c_side(plan: &Plan, tag: &str, inputs: &Inputs, per_thread: bool) -> Resu
     let mut excluded = BTreeSet::new();
     let mut findings = Vec::new();
     loop {
-        let (text, lines) = c_source(plan, tag, &excluded);
+        let (text, lines) = c_source(plan, tag, &inputs.headers, &excluded);
         write(&path, &text)?;
-        let compiler = c_build(&inputs.include_dir, per_thread).get_compiler();
+        let compiler = c_build(&inputs.headers, per_thread).get_compiler();
         let output = compiler
             .to_command()
             .args(FLAGS)
@@ -49,7 +49,7 @@ pub fn c_side(plan: &Plan, tag: &str, inputs: &Inputs, per_thread: bool) -> Resu
             return Err(format!("the C compiler rejects {}:\n{stderr}", path.display()));
         }
     }
-    let mut build = c_build(&inputs.include_dir, per_thread);
+    let mut build = c_build(&inputs.headers, per_thread);
     for flag in FLAGS {
         build.flag(flag);
     }

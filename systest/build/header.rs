@@ -1,4 +1,5 @@
-//! What the C compiler says cuda.h declares, found without looking at the Rust bindings:
+//! What the C compiler says cuda.h and the headers bound with it declare (the interop headers,
+//! cudaProfiler.h: [`Headers`]), found without looking at the Rust bindings:
 //! - the functions it declares, after its macros, and those it defines itself (`gcc -aux-info`);
 //! - the documented names: object-like macros named `cu[A-Z]*` that expand to one of those
 //!   functions (`cuCtxCreate` → `cuCtxCreate_v4`; `cuMemcpyHtoD` → `cuMemcpyHtoD_v2_ptds` with
@@ -6,6 +7,7 @@
 //! - the struct, union and enum tags, to name the Rust records in C;
 //! - the macros it `#undef`s once used.
 
+use crate::inputs::Headers;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -47,29 +49,33 @@ impl Header {
     }
 }
 
-/// The C compiler, configured as the bindings were generated: cuda.h's directory, and for the
+/// The C compiler, configured as the bindings were generated: the headers' folders, and for the
 /// `per_thread` module the per-thread define.
-pub fn c_build(include_dir: &Path, per_thread: bool) -> cc::Build {
+pub fn c_build(headers: &Headers, per_thread: bool) -> cc::Build {
     let mut build = cc::Build::new();
     // `warnings(false)` would pass `-w`, which silences the very diagnostics the check relies on.
-    build.include(include_dir).cargo_metadata(false).extra_warnings(false);
+    build.includes(&headers.include_dirs).cargo_metadata(false).extra_warnings(false);
     if per_thread {
         build.define(crate::conventions::PER_THREAD_MACRO, None);
     }
     build
 }
 
-pub fn read(include_dir: &Path, per_thread: bool, out_dir: &Path) -> Result<Header, String> {
+pub fn read(headers: &Headers, per_thread: bool, out_dir: &Path) -> Result<Header, String> {
     let dir = out_dir.join(if per_thread { "header-per-thread" } else { "header" });
-    let (declared, inline) = functions(include_dir, per_thread, &dir)?;
-    let text = read_text(&include_dir.join("cuda.h"))?;
+    let (declared, inline) = functions(headers, per_thread, &dir)?;
+    let mut text = String::new();
+    for file in &headers.files {
+        text.push_str(&read_text(file)?);
+        text.push('\n');
+    }
     let macros = function_like_names(&text);
     let undefs = directives(&text, "undef");
 
     // One preprocessor run answers three questions: the tags of the header, what each macro
     // expands to (`libcuda_sys_systest_macro_<i> <expansion>` lines after the header), and which
     // `#undef`-ed macros stay undefined (no `libcuda_sys_systest_defined_<i>` line).
-    let mut probe = String::from("#include <cuda.h>\n");
+    let mut probe = format!("#include \"{}\"\n", headers.wrapper.display());
     for (i, name) in macros.iter().enumerate() {
         probe.push_str(&format!("libcuda_sys_systest_macro_{i} {name}\n"));
     }
@@ -77,7 +83,7 @@ pub fn read(include_dir: &Path, per_thread: bool, out_dir: &Path) -> Result<Head
         probe.push_str(&format!("#ifdef {name}\nlibcuda_sys_systest_defined_{i}\n#endif\n"));
     }
     let file = write(&dir.join("macros.c"), &probe)?;
-    let expanded = c_build(include_dir, per_thread)
+    let expanded = c_build(headers, per_thread)
         .file(&file)
         .try_expand()
         .map_err(|e| format!("the C preprocessor failed on {}: {e}", file.display()))?;
@@ -104,11 +110,12 @@ pub fn read(include_dir: &Path, per_thread: bool, out_dir: &Path) -> Result<Head
 }
 
 /// `gcc -fsyntax-only -aux-info`: one line per function, with where it comes from and whether it
-/// is declared (`NC`) or defined (`NF`): (declared, defined by cuda.h itself).
-fn functions(include_dir: &Path, per_thread: bool, dir: &Path) -> Result<(Vec<String>, Vec<String>), String> {
-    let file = write(&dir.join("declared.c"), "#include <cuda.h>\n")?;
+/// is declared (`NC`) or defined (`NF`): (declared, defined by the headers themselves). Functions
+/// of the system headers the interop headers include (`glBufferData`) are not the crate's.
+fn functions(headers: &Headers, per_thread: bool, dir: &Path) -> Result<(Vec<String>, Vec<String>), String> {
+    let file = write(&dir.join("declared.c"), &format!("#include \"{}\"\n", headers.wrapper.display()))?;
     let aux = dir.join("declared.aux");
-    let compiler = c_build(include_dir, per_thread).get_compiler();
+    let compiler = c_build(headers, per_thread).get_compiler();
     let output = compiler
         .to_command()
         .arg("-fsyntax-only")
@@ -132,7 +139,7 @@ fn functions(include_dir: &Path, per_thread: bool, dir: &Path) -> Result<(Vec<St
         let Some((path, kind)) = origin.rsplit_once(':').and_then(|(rest, kind)| Some((rest.rsplit_once(':')?.0, kind))) else {
             continue;
         };
-        if Path::new(path).file_name().is_none_or(|f| f != "cuda.h") {
+        if !headers.is_bound(Path::new(path)) {
             continue;
         }
         let Some((before_params, _)) = declaration.split_once('(') else { continue };

@@ -2,13 +2,31 @@
 //! crate's build script tells its dependents (`DEP_CUDA_*`, from `links = "cuda"`).
 
 use std::env;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// The headers libcuda-sys bound: cuda.h and those found beside it (cudaProfiler.h, cudaTypedefs.h,
+/// the interop headers of its features).
+pub struct Headers {
+    /// `DEP_CUDA_WRAPPER`: the header that includes them all, in the order the bindings read them.
+    pub wrapper: PathBuf,
+    /// `DEP_CUDA_INCLUDE_DIRS`: the folders it needs (cuda.h's first).
+    pub include_dirs: Vec<PathBuf>,
+    /// `DEP_CUDA_HEADERS`: NVIDIA's headers among them, whose items the bindings hold.
+    pub files: Vec<PathBuf>,
+}
+
+impl Headers {
+    /// Whether a file the C compiler names (in `-aux-info`, say) is one of the bound headers.
+    pub fn is_bound(&self, path: &Path) -> bool {
+        path.file_name().is_some_and(|name| self.files.iter().any(|f| f.file_name() == Some(name)))
+    }
+}
 
 pub struct Inputs {
     /// `DEP_CUDA_BINDINGS`: the generated `bindings.rs` that `libcuda_sys` includes.
     pub bindings: PathBuf,
-    /// `DEP_CUDA_INCLUDE`: the directory holding the `cuda.h` those bindings came from.
-    pub include_dir: PathBuf,
+    /// What the bindings were generated from.
+    pub headers: Headers,
     /// `DEP_CUDA_VERSION`: the header's `CUDA_VERSION` (13000 for 13.0).
     pub version: u32,
     /// `DEP_CUDA_DYNAMIC_LOADING=1`: the crate's `dynamic-loading` feature, where the functions
@@ -22,7 +40,11 @@ impl Inputs {
         let version = dep("VERSION")?;
         let inputs = Inputs {
             bindings: PathBuf::from(dep("BINDINGS")?),
-            include_dir: PathBuf::from(dep("INCLUDE")?),
+            headers: Headers {
+                wrapper: PathBuf::from(dep("WRAPPER")?),
+                include_dirs: env::split_paths(&dep("INCLUDE_DIRS")?).collect(),
+                files: env::split_paths(&dep("HEADERS")?).collect(),
+            },
             version: version.parse().map_err(|_| format!("DEP_CUDA_VERSION is `{version}`, not a number"))?,
             dynamic: dep("DYNAMIC_LOADING").is_ok_and(|v| v == "1"),
             out_dir: PathBuf::from(env::var("OUT_DIR").map_err(|_| "OUT_DIR unset".to_string())?),

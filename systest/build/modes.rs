@@ -87,11 +87,14 @@ fn attrs_mut(item: &mut Item) -> Option<&mut Vec<Attribute>> {
     })
 }
 
-/// The names an item defines in the value namespace (functions, constants, `use ... as NAME`).
+/// The names an item defines that the module can shadow (functions, constants, `use ... as NAME`,
+/// type aliases).
 fn value_names(item: &Item) -> Vec<String> {
     match item {
         Item::Fn(f) => vec![f.sig.ident.to_string()],
         Item::Const(c) => vec![c.ident.to_string()],
+        // A type name the module maps to another type (cudaTypedefs.h's `PFN_cuMemcpyHtoD`).
+        Item::Type(t) => vec![t.ident.to_string()],
         Item::ForeignMod(m) => {
             m.items.iter().filter_map(|f| if let ForeignItem::Fn(f) = f { Some(f.sig.ident.to_string()) } else { None }).collect()
         }

@@ -1,7 +1,8 @@
 //! The CUDA programming guide's Driver API chapter, run on a GPU through the raw bindings:
 //! vectorAddDrv, contexts, modules and the JIT linker, kernel parameters, and interoperability
 //! with the runtime; past one GPU and one process: IPC handles and VMM shared with a child
-//! process, peer access between two GPUs, and NCCL.
+//! process, peer access between two GPUs, and NCCL; and the headers besides cuda.h: the profiler,
+//! versioned function pointers, OpenGL interop (with `--features gl`).
 //!
 //! `cargo test --test gpu` runs them where a GPU is usable. Elsewhere (cuInit fails, or there is
 //! no device) every GPU test is reported as ignored, never as passed, after one line saying why;
@@ -13,9 +14,16 @@
 #[macro_use]
 mod common;
 mod context;
+#[cfg(unix)]
+mod extra_headers;
 mod fixtures;
-// The modules for Unix only go past one GPU and one process: the child processes talk over Unix
-// sockets, VMM shares POSIX file descriptors, NCCL is libnccl.so.2 (a Windows build has none).
+// The modules for Unix only go past one GPU and one process (the child processes talk over Unix
+// sockets, VMM shares POSIX file descriptors, NCCL is libnccl.so.2: a Windows build has none), or
+// load the GL and EGL libraries of a Linux machine; the gated tests run through multi's runner.
+#[cfg(unix)]
+mod gl_interop;
+#[cfg(all(unix, feature = "gl"))]
+mod headless_gl;
 #[cfg(unix)]
 mod ipc;
 mod module;
@@ -45,7 +53,7 @@ fn main() {
     let gpu_trials =
         tests.into_iter().map(|(name, test)| Trial::test(name, move || common::on_own_thread(test)).with_ignored_flag(usable.is_err()));
     #[cfg(unix)]
-    let gated_trials = [ipc::TESTS, vmm::TESTS, peer::TESTS, nccl::TESTS]
+    let gated_trials = [ipc::TESTS, vmm::TESTS, peer::TESTS, nccl::TESTS, extra_headers::TESTS, gl_interop::TESTS]
         .concat()
         .into_iter()
         .map(|(name, test)| Trial::ignorable_test(name, move || multi::on_own_thread(test)).with_ignored_flag(usable.is_err()));
