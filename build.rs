@@ -54,6 +54,7 @@ fn explain(e: &discover::HeaderError) -> Error {
 fn run() -> Result<(), Error> {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build");
+    println!("cargo:rerun-if-changed=wrapper.h");
     let out = env::out_dir();
     let dynamic = env::feature(conventions::DYNAMIC_FEATURE);
     let target = env::cargo("TARGET");
