@@ -1,38 +1,53 @@
 //! Build script of libcuda-sys. It reads like its steps:
 //! find cuda.h → ask the C preprocessor what it defines, in both stream modes → generate the
-//! bindings (one file for every feature combination) → compile the C wrappers of static inline
-//! functions while linking libcuda (or not, with dynamic-loading) → tell dependents. Each step
-//! lives in its own file under `build/`.
+//! bindings (one file for every feature combination), or take a file a build with bindgen made
+//! (`LIBCUDA_SYS_BINDINGS`) → compile the C wrappers of static inline functions while linking
+//! libcuda (or not, with dynamic-loading) → tell dependents. Each step lives in its own file
+//! under `build/`; those that only generation needs are compiled with the `bindgen` feature only.
 
+#[cfg_attr(not(feature = "bindgen"), allow(dead_code))]
 #[path = "build/conventions.rs"]
 mod conventions;
 #[path = "build/discover.rs"]
 mod discover;
+#[cfg(feature = "bindgen")]
 #[path = "build/docs.rs"]
 mod docs;
+#[cfg(feature = "bindgen")]
 #[path = "build/dynamic.rs"]
 mod dynamic;
+#[cfg(feature = "bindgen")]
 #[path = "build/enums.rs"]
 mod enums;
 #[path = "build/env.rs"]
 mod env;
+#[cfg_attr(not(feature = "bindgen"), allow(dead_code))]
 #[path = "build/fail.rs"]
 mod fail;
+#[cfg(feature = "bindgen")]
 #[path = "build/generate.rs"]
 mod generate;
 #[path = "build/inputs.rs"]
 mod inputs;
 #[path = "build/link.rs"]
 mod link;
+#[cfg_attr(not(feature = "bindgen"), allow(dead_code))]
+#[path = "build/pregenerated.rs"]
+mod pregenerated;
+#[cfg(feature = "bindgen")]
 #[path = "build/per_thread.rs"]
 mod per_thread;
+#[cfg(feature = "bindgen")]
 #[path = "build/probe.rs"]
 mod probe;
+#[cfg_attr(not(feature = "bindgen"), allow(dead_code))]
 #[path = "build/provenance.rs"]
 mod provenance;
 
 use fail::{Context, Error};
+use pregenerated::Generated;
 use std::fs;
+use std::path::{Path, PathBuf};
 
 fn main() {
     if let Err(error) = run() {
@@ -72,26 +87,31 @@ fn run() -> Result<(), Error> {
         headers.how
     );
 
-    // 2. What only the preprocessor knows (documented names, casting macros), without and with
-    //    CUDA_API_PER_THREAD_DEFAULT_STREAM.
+    // 2.-3. The bindings: one file, whatever the features; generated, or a file a build with
+    //       bindgen made.
     let include_dir = &headers.include_dir;
-    let (default, per_thread) = std::thread::scope(|s| {
-        let per_thread = s.spawn(|| probe::run(include_dir, true, &out));
-        (probe::run(include_dir, false, &out), per_thread.join().unwrap_or_else(|_| Err("the probe panicked".into())))
-    });
-    const PROBE: &str = "the C preprocessor could not read cuda.h";
-    let (default, per_thread) = (default.context(PROBE)?, per_thread.context(PROBE)?);
-
-    // 3. The bindings: one file, whatever the features.
-    let generated = generate::bindings(include_dir, &default, &per_thread, &target, &out)?;
+    let generated = match env::var("LIBCUDA_SYS_BINDINGS") {
+        Some(file) => {
+            let file = PathBuf::from(file);
+            println!("cargo:rerun-if-changed={}", file.display());
+            let version = env::cargo("CARGO_PKG_VERSION");
+            let found = pregenerated::Found { include_dir, cuda_version: headers.version, target: &target, crate_version: &version };
+            pregenerated::use_file(&file, &found, &out)?
+        }
+        None => generate(include_dir, &target, &target_os, &out)?,
+    };
+    if let Some(copy) = env::var("LIBCUDA_SYS_BINDINGS_OUT") {
+        copy_out(&out.join("bindings.rs"), Path::new(&copy))?;
+    }
+    let c_files = generated.write_files(&out)?;
 
     // 4. The C wrappers of static inline functions (cuda.h's per-thread cuGetProcAddress), while
     // 5. libcuda is linked (perhaps a stub compiled); with dynamic-loading, no link at all: the
     //    library to open at run time.
     std::thread::scope(|s| {
-        let wrappers = s.spawn(|| generate::compile_c_wrappers(include_dir, &generated, dynamic));
+        let wrappers = s.spawn(|| link::c_wrappers(include_dir, &c_files, &generated, dynamic));
         if dynamic {
-            dynamic::table(&target_os, &default.renames, &generated.functions, &out).context("cannot write the dynamic-loading table")?;
+            println!("libcuda-sys: dynamic-loading: no link to libcuda; programs open the driver library on their first call");
         } else {
             let libcuda = discover::find_libcuda(&inp, &headers).map_err(|e| explain(&e))?;
             let symbols: Vec<String> = generated.functions.iter().chain(&generated.per_thread_functions).cloned().collect();
@@ -112,5 +132,39 @@ fn run() -> Result<(), Error> {
     println!("cargo::rustc-check-cfg=cfg(cuda_minor, values(any()))");
     println!("cargo:rustc-cfg=cuda_major=\"{}\"", headers.version / 1000);
     println!("cargo:rustc-cfg=cuda_minor=\"{}\"", headers.version % 1000 / 10);
+    Ok(())
+}
+
+/// Steps 2 and 3 with bindgen: the preprocessor's answers in both stream modes, then the bindings.
+#[cfg(feature = "bindgen")]
+fn generate(include_dir: &Path, target: &str, target_os: &str, out: &Path) -> Result<Generated, Error> {
+    let (default, per_thread) = std::thread::scope(|s| {
+        let per_thread = s.spawn(|| probe::run(include_dir, true, out));
+        (probe::run(include_dir, false, out), per_thread.join().unwrap_or_else(|_| Err("the probe panicked".into())))
+    });
+    const PROBE: &str = "the C preprocessor could not read cuda.h";
+    let (default, per_thread) = (default.context(PROBE)?, per_thread.context(PROBE)?);
+    generate::bindings(include_dir, &default, &per_thread, target, target_os, out)
+}
+
+/// Without bindgen, the bindings can only come from a file.
+#[cfg(not(feature = "bindgen"))]
+fn generate(_: &Path, _: &str, _: &str, _: &Path) -> Result<Generated, Error> {
+    Err(Error::failed(
+        "no bindings: the `bindgen` feature is off and LIBCUDA_SYS_BINDINGS is unset",
+        format!(
+            "Either enable the `bindgen` feature (the default; it needs libclang), or set LIBCUDA_SYS_BINDINGS to a \
+             bindings file that a build with bindgen wrote for this header and target.\n\n{}",
+            pregenerated::regenerate_help()
+        ),
+    ))
+}
+
+/// `LIBCUDA_SYS_BINDINGS_OUT`: a copy of the bindings, for builds without bindgen.
+fn copy_out(bindings: &Path, to: &Path) -> Result<(), Error> {
+    fs::copy(bindings, to).map_err(|e| {
+        Error::failed("cannot write LIBCUDA_SYS_BINDINGS_OUT", format!("copying {} to {}: {e}", bindings.display(), to.display()))
+    })?;
+    println!("libcuda-sys: bindings copied to LIBCUDA_SYS_BINDINGS_OUT={}", to.display());
     Ok(())
 }

@@ -15,27 +15,16 @@
 
 use crate::conventions::{hidden_name, static_fn_symbol, DYNAMIC_FEATURE, STATIC_FN_SUFFIX};
 use crate::fail::{Context, Error};
+use crate::pregenerated::Generated;
 use crate::probe::Probe;
 use crate::provenance::{fnv1a64, Provenance};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 use std::fs;
 use std::panic;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use syn::{parse_quote, ForeignItem, ForeignItemFn, Item, Type};
-
-/// What the generated file declares, for the later build steps.
-pub struct Generated {
-    /// The library symbols declared at the crate root, in the order of the header.
-    pub functions: Vec<String>,
-    /// The library symbols declared in `per_thread` only.
-    pub per_thread_functions: Vec<String>,
-    /// C files of wrappers of static inline functions, to compile into the crate.
-    pub c_wrappers: Vec<PathBuf>,
-    /// The driver symbols those wrappers call (with dynamic-loading, under their hidden name).
-    pub wrapper_calls: Vec<String>,
-}
 
 /// One function bindgen declared.
 pub struct Function {
@@ -167,8 +156,16 @@ fn run_bindgen(builder: bindgen::Builder) -> Result<String, Error> {
 }
 
 /// Generates `out_dir/bindings.rs` from the cuda.h in `include_dir`; `default` and `per_thread`
-/// are the preprocessor's answers without and with `CUDA_API_PER_THREAD_DEFAULT_STREAM`.
-pub fn bindings(include_dir: &Path, default: &Probe, per_thread: &Probe, target: &str, out_dir: &Path) -> Result<Generated, Error> {
+/// are the preprocessor's answers without and with `CUDA_API_PER_THREAD_DEFAULT_STREAM`. The files
+/// to write beside it are returned, and recorded at its end (build/pregenerated.rs).
+pub fn bindings(
+    include_dir: &Path,
+    default: &Probe,
+    per_thread: &Probe,
+    target: &str,
+    target_os: &str,
+    out_dir: &Path,
+) -> Result<Generated, Error> {
     let narrow = Arc::new(Mutex::new(Vec::new()));
     let discovered = Arc::new(Mutex::new(Discovered::default()));
     let static_fns = out_dir.join("static_fns");
@@ -199,36 +196,40 @@ pub fn bindings(include_dir: &Path, default: &Probe, per_thread: &Probe, target:
     let aliases = tag_aliases(&mut file, &discovered.records);
     file.items.push(per_thread.module);
 
-    let mut c_wrappers = Vec::new();
+    let linked: Vec<String> = functions.iter().filter(|f| !f.static_fn).map(|f| f.symbol.clone()).collect();
+    let table = crate::dynamic::table(target_os, &default.renames, &linked);
+    let mut files = vec![("dynamic.rs".to_string(), table)];
     if functions.iter().any(|f| f.static_fn) {
-        c_wrappers.push(static_fns.with_extension("c"));
+        let path = static_fns.with_extension("c");
+        let source = fs::read_to_string(&path)
+            .map_err(|e| Error::failed("cannot read bindgen's C wrappers of static inline functions", format!("{}: {e}", path.display())))?;
+        files.push(("static_fns.c".to_string(), source));
     }
-    if let Some(source) = &per_thread.c_source {
-        let path = out_dir.join("per_thread_static_fns.c");
-        fs::write(&path, source)
-            .map_err(|e| Error::failed("cannot write the per-thread C wrappers", format!("{}: {e}", path.display())))?;
-        c_wrappers.push(path);
+    if let Some(source) = per_thread.c_source {
+        files.push(("per_thread_static_fns.c".to_string(), source));
     }
+    let functions = linked;
+    let generated =
+        Generated { functions, per_thread_functions: per_thread.functions, wrapper_calls: per_thread.calls, files };
 
     let header = provenance(include_dir, default.version, target).context("cannot read cuda.h")?;
     let out_file = out_dir.join("bindings.rs");
-    fs::write(&out_file, format!("{header}{}", prettyplease::unparse(&file)))
+    fs::write(&out_file, format!("{header}{}{}", prettyplease::unparse(&file), generated.trailer()))
         .map_err(|e| Error::failed("cannot write the bindings", format!("{}: {e}", out_file.display())))?;
 
-    let functions: Vec<String> = functions.iter().filter(|f| !f.static_fn).map(|f| f.symbol.clone()).collect();
     println!(
         "libcuda-sys: {} functions, {} documented names, {} casting macros, {} enums ({} of flags), {} struct tags under C's name; \
          per_thread: {} names map to {} per-thread symbols",
-        functions.len(),
+        generated.functions.len(),
         default.renames.len(),
         default.casts.len(),
         discovered.enums.len(),
         flag_enums,
         aliases,
         per_thread.names,
-        per_thread.functions.len() + per_thread.calls.len()
+        generated.per_thread_functions.len() + generated.wrapper_calls.len()
     );
-    Ok(Generated { functions, per_thread_functions: per_thread.functions, c_wrappers, wrapper_calls: per_thread.calls })
+    Ok(generated)
 }
 
 /// The file's first lines: what it was generated from.
@@ -379,23 +380,4 @@ fn tag_aliases(file: &mut syn::File, records: &BTreeMap<String, (String, &'stati
         added += 1;
     }
     added
-}
-
-/// Compiles the C wrappers of static inline functions into a static library of this crate. With
-/// dynamic-loading nothing links libcuda: the driver symbols they call are redirected
-/// (`-Dname=hidden name`) to the lazily resolving functions exported under those names.
-pub fn compile_c_wrappers(include_dir: &Path, generated: &Generated, dynamic: bool) -> Result<(), Error> {
-    if generated.c_wrappers.is_empty() {
-        return Ok(());
-    }
-    let mut build = cc::Build::new();
-    build.include(include_dir).files(&generated.c_wrappers).warnings(false);
-    if dynamic {
-        for symbol in &generated.wrapper_calls {
-            build.define(symbol, Some(hidden_name(symbol).as_str()));
-        }
-    }
-    build
-        .try_compile("libcuda_sys_static_fns")
-        .map_err(|e| Error::failed("cannot compile the C wrappers of cuda.h's static inline functions", e.to_string()))
 }
