@@ -31,18 +31,20 @@ mod generate;
 mod inputs;
 #[path = "build/link.rs"]
 mod link;
-#[cfg_attr(not(feature = "bindgen"), allow(dead_code))]
-#[path = "build/pregenerated.rs"]
-mod pregenerated;
 #[cfg(feature = "bindgen")]
 #[path = "build/per_thread.rs"]
 mod per_thread;
+#[cfg_attr(not(feature = "bindgen"), allow(dead_code))]
+#[path = "build/pregenerated.rs"]
+mod pregenerated;
 #[cfg(feature = "bindgen")]
 #[path = "build/probe.rs"]
 mod probe;
 #[cfg_attr(not(feature = "bindgen"), allow(dead_code))]
 #[path = "build/provenance.rs"]
 mod provenance;
+#[path = "build/timing.rs"]
+mod timing;
 
 use fail::{Context, Error};
 use pregenerated::Generated;
@@ -50,7 +52,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    if let Err(error) = run() {
+    if let Err(error) = timing::step("build script", run) {
         fail::stop(error);
     }
 }
@@ -87,38 +89,46 @@ fn run() -> Result<(), Error> {
         headers.how
     );
 
-    // 2.-3. The bindings: one file, whatever the features; generated, or a file a build with
-    //       bindgen made.
+    // 2.-5. The bindings: one file, whatever the features; generated, or a file a build with
+    //       bindgen made. Beside the printing of a generated file (as soon as the symbols are
+    //       known): 4. the C wrappers of static inline functions (cuda.h's per-thread
+    //       cuGetProcAddress) compile while 5. libcuda is linked (perhaps a stub compiled); with
+    //       dynamic-loading, no link at all: the library is opened at run time.
     let include_dir = &headers.include_dir;
-    let generated = match env::var("LIBCUDA_SYS_BINDINGS") {
+    let libcuda = if dynamic { None } else { Some(discover::find_libcuda(&inp, &headers).map_err(|e| explain(&e))?) };
+    let compile_and_link = |generated: &Generated| -> Result<(), Error> {
+        let c_files = generated.write_files(&out)?;
+        timing::step("C wrappers and link", || {
+            std::thread::scope(|s| {
+                let wrappers = s.spawn(|| link::c_wrappers(include_dir, &c_files, generated, dynamic));
+                match &libcuda {
+                    None => {
+                        println!("libcuda-sys: dynamic-loading: no link to libcuda; programs open the driver library on their first call")
+                    }
+                    Some(libcuda) => {
+                        let symbols: Vec<String> = generated.functions.iter().chain(&generated.per_thread_functions).cloned().collect();
+                        link::libcuda(libcuda, &symbols, &target_os, &out).context("cannot link libcuda")?;
+                    }
+                }
+                wrappers
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::failed("the C wrappers could not be compiled", "the compiling thread panicked")))
+            })
+        })
+    };
+    match env::var("LIBCUDA_SYS_BINDINGS") {
         Some(file) => {
             let file = PathBuf::from(file);
             println!("cargo:rerun-if-changed={}", file.display());
             let version = env::cargo("CARGO_PKG_VERSION");
             let found = pregenerated::Found { include_dir, cuda_version: headers.version, target: &target, crate_version: &version };
-            pregenerated::use_file(&file, &found, &out)?
+            compile_and_link(&pregenerated::use_file(&file, &found, &out)?)?;
         }
-        None => generate(include_dir, &target, &target_os, &out)?,
-    };
+        None => generate(include_dir, &target, &target_os, &out, &compile_and_link)?,
+    }
     if let Some(copy) = env::var("LIBCUDA_SYS_BINDINGS_OUT") {
         copy_out(&out.join("bindings.rs"), Path::new(&copy))?;
     }
-    let c_files = generated.write_files(&out)?;
-
-    // 4. The C wrappers of static inline functions (cuda.h's per-thread cuGetProcAddress), while
-    // 5. libcuda is linked (perhaps a stub compiled); with dynamic-loading, no link at all: the
-    //    library to open at run time.
-    std::thread::scope(|s| {
-        let wrappers = s.spawn(|| link::c_wrappers(include_dir, &c_files, &generated, dynamic));
-        if dynamic {
-            println!("libcuda-sys: dynamic-loading: no link to libcuda; programs open the driver library on their first call");
-        } else {
-            let libcuda = discover::find_libcuda(&inp, &headers).map_err(|e| explain(&e))?;
-            let symbols: Vec<String> = generated.functions.iter().chain(&generated.per_thread_functions).cloned().collect();
-            link::libcuda(&libcuda, &symbols, &target_os, &out).context("cannot link libcuda")?;
-        }
-        wrappers.join().unwrap_or_else(|_| Err(Error::failed("the C wrappers could not be compiled", "the compiling thread panicked")))
-    })?;
 
     // 6. Metadata for dependents: DEP_CUDA_INCLUDE, DEP_CUDA_VERSION, DEP_CUDA_ROOT, ...
     let root = headers.root.clone().unwrap_or_else(|| headers.include_dir.parent().unwrap_or(&headers.include_dir).to_path_buf());
@@ -135,21 +145,27 @@ fn run() -> Result<(), Error> {
     Ok(())
 }
 
-/// Steps 2 and 3 with bindgen: the preprocessor's answers in both stream modes, then the bindings.
+/// Steps called while the generated file is printed.
+type Beside<'a> = &'a (dyn Fn(&Generated) -> Result<(), Error> + Sync);
+
+/// Steps 2 and 3 with bindgen: the preprocessor's answers in both stream modes, then the bindings;
+/// `beside` runs while they are printed.
 #[cfg(feature = "bindgen")]
-fn generate(include_dir: &Path, target: &str, target_os: &str, out: &Path) -> Result<Generated, Error> {
-    let (default, per_thread) = std::thread::scope(|s| {
-        let per_thread = s.spawn(|| probe::run(include_dir, true, out));
-        (probe::run(include_dir, false, out), per_thread.join().unwrap_or_else(|_| Err("the probe panicked".into())))
+fn generate(include_dir: &Path, target: &str, target_os: &str, out: &Path, beside: Beside) -> Result<(), Error> {
+    let (default, per_thread) = timing::step("probe", || {
+        std::thread::scope(|s| {
+            let per_thread = s.spawn(|| probe::run(include_dir, true, out));
+            (probe::run(include_dir, false, out), per_thread.join().unwrap_or_else(|_| Err("the probe panicked".into())))
+        })
     });
     const PROBE: &str = "the C preprocessor could not read cuda.h";
     let (default, per_thread) = (default.context(PROBE)?, per_thread.context(PROBE)?);
-    generate::bindings(include_dir, &default, &per_thread, target, target_os, out)
+    generate::bindings(include_dir, &default, &per_thread, target, target_os, out, beside)
 }
 
 /// Without bindgen, the bindings can only come from a file.
 #[cfg(not(feature = "bindgen"))]
-fn generate(_: &Path, _: &str, _: &str, _: &Path) -> Result<Generated, Error> {
+fn generate(_: &Path, _: &str, _: &str, _: &Path, _: Beside) -> Result<(), Error> {
     Err(Error::failed(
         "no bindings: the `bindgen` feature is off and LIBCUDA_SYS_BINDINGS is unset",
         format!(

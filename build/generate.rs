@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::panic;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use syn::{parse_quote, ForeignItem, ForeignItemFn, Item, Type};
 
@@ -43,9 +44,21 @@ struct Docs;
 
 impl bindgen::callbacks::ParseCallbacks for Docs {
     fn process_comment(&self, comment: &str) -> Option<String> {
+        let _timer = DocsTimer(std::time::Instant::now());
         let doc = crate::docs::tidy_doc(&doxygen_bindgen::transform(comment).unwrap_or_else(|_| comment.to_string()));
         // `/// Text`, not `///Text`, once printed.
         Some(if doc.starts_with(char::is_whitespace) { doc } else { format!(" {doc}") })
+    }
+}
+
+/// Time spent in [`Docs`], part of bindgen's (for the `-vv` timing lines).
+static DOCS_NS: AtomicU64 = AtomicU64::new(0);
+
+struct DocsTimer(std::time::Instant);
+
+impl Drop for DocsTimer {
+    fn drop(&mut self) {
+        DOCS_NS.fetch_add(self.0.elapsed().as_nanos() as u64, Ordering::Relaxed);
     }
 }
 
@@ -156,8 +169,9 @@ fn run_bindgen(builder: bindgen::Builder) -> Result<String, Error> {
 }
 
 /// Generates `out_dir/bindings.rs` from the cuda.h in `include_dir`; `default` and `per_thread`
-/// are the preprocessor's answers without and with `CUDA_API_PER_THREAD_DEFAULT_STREAM`. The files
-/// to write beside it are returned, and recorded at its end (build/pregenerated.rs).
+/// are the preprocessor's answers without and with `CUDA_API_PER_THREAD_DEFAULT_STREAM`. What it
+/// declares and the files to write beside it (recorded at its end, build/pregenerated.rs) go to
+/// `beside`, which runs on another thread while the file is printed.
 pub fn bindings(
     include_dir: &Path,
     default: &Probe,
@@ -165,7 +179,8 @@ pub fn bindings(
     target: &str,
     target_os: &str,
     out_dir: &Path,
-) -> Result<Generated, Error> {
+    beside: &(dyn Fn(&Generated) -> Result<(), Error> + Sync),
+) -> Result<(), Error> {
     let narrow = Arc::new(Mutex::new(Vec::new()));
     let discovered = Arc::new(Mutex::new(Discovered::default()));
     let static_fns = out_dir.join("static_fns");
@@ -177,13 +192,16 @@ pub fn bindings(
     for name in default.casts.iter().map(|c| &c.name).chain(&default.undefined) {
         builder = builder.blocklist_item(name);
     }
-    let text = run_bindgen(builder)?;
-    let mut file = syn::parse_file(&text).map_err(|e| Error::failed("cannot parse bindgen's output", e.to_string()))?;
+    let text = crate::timing::step("bindgen", || run_bindgen(builder))?;
+    println!("libcuda-sys: time: (of which docs) {:.3} s", DOCS_NS.load(Ordering::Relaxed) as f64 / 1e9);
+    let mut file = crate::timing::step("parse", || syn::parse_file(&text))
+        .map_err(|e| Error::failed("cannot parse bindgen's output", e.to_string()))?;
     let narrow = narrow.lock().map(|n| n.clone()).unwrap_or_default();
     let discovered = std::mem::take(&mut *discovered.lock().map_err(|_| Error::failed("bindgen's callbacks failed", ""))?);
     let records: BTreeMap<String, &'static str> =
         discovered.records.iter().filter(|(rust, (tag, _))| *rust == tag).map(|(rust, (_, kind))| (rust.clone(), *kind)).collect();
 
+    let passes = std::time::Instant::now();
     const PASS: &str = "a pass over bindgen's output failed";
     narrow_unsigned(&mut file, &narrow).context(PASS)?;
     let (at, functions) = take_functions(&mut file).context(PASS)?;
@@ -196,26 +214,32 @@ pub fn bindings(
     let aliases = tag_aliases(&mut file, &discovered.records);
     file.items.push(per_thread.module);
 
+    println!("libcuda-sys: time: passes {:.3} s", passes.elapsed().as_secs_f64());
     let linked: Vec<String> = functions.iter().filter(|f| !f.static_fn).map(|f| f.symbol.clone()).collect();
     let table = crate::dynamic::table(target_os, &default.renames, &linked);
     let mut files = vec![("dynamic.rs".to_string(), table)];
     if functions.iter().any(|f| f.static_fn) {
         let path = static_fns.with_extension("c");
-        let source = fs::read_to_string(&path)
-            .map_err(|e| Error::failed("cannot read bindgen's C wrappers of static inline functions", format!("{}: {e}", path.display())))?;
+        let source = fs::read_to_string(&path).map_err(|e| {
+            Error::failed("cannot read bindgen's C wrappers of static inline functions", format!("{}: {e}", path.display()))
+        })?;
         files.push(("static_fns.c".to_string(), source));
     }
     if let Some(source) = per_thread.c_source {
         files.push(("per_thread_static_fns.c".to_string(), source));
     }
     let functions = linked;
-    let generated =
-        Generated { functions, per_thread_functions: per_thread.functions, wrapper_calls: per_thread.calls, files };
+    let generated = Generated { functions, per_thread_functions: per_thread.functions, wrapper_calls: per_thread.calls, files };
 
     let header = provenance(include_dir, default.version, target).context("cannot read cuda.h")?;
     let out_file = out_dir.join("bindings.rs");
-    fs::write(&out_file, format!("{header}{}{}", prettyplease::unparse(&file), generated.trailer()))
-        .map_err(|e| Error::failed("cannot write the bindings", format!("{}: {e}", out_file.display())))?;
+    std::thread::scope(|s| {
+        let beside = s.spawn(|| beside(&generated));
+        let code = crate::timing::step("print", || prettyplease::unparse(&file));
+        fs::write(&out_file, format!("{header}{code}{}", generated.trailer()))
+            .map_err(|e| Error::failed("cannot write the bindings", format!("{}: {e}", out_file.display())))?;
+        beside.join().unwrap_or_else(|_| Err(Error::failed("a build step failed", "its thread panicked")))
+    })?;
 
     println!(
         "libcuda-sys: {} functions, {} documented names, {} casting macros, {} enums ({} of flags), {} struct tags under C's name; \
@@ -229,7 +253,7 @@ pub fn bindings(
         per_thread.names,
         generated.per_thread_functions.len() + generated.wrapper_calls.len()
     );
-    Ok(generated)
+    Ok(())
 }
 
 /// The file's first lines: what it was generated from.

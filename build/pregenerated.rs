@@ -158,7 +158,12 @@ pub fn use_file(path: &Path, found: &Found, out_dir: &Path) -> Result<Generated,
     let generated = Generated::read(&text).map_err(fail)?;
     let out_file = out_dir.join("bindings.rs");
     fs::write(&out_file, &text).map_err(|e| Error::failed("cannot write the bindings", format!("{}: {e}", out_file.display())))?;
-    println!("libcuda-sys: bindings from LIBCUDA_SYS_BINDINGS={} (made by libcuda-sys {} for {}), not generated", path.display(), made.crate_version, made.target);
+    println!(
+        "libcuda-sys: bindings from LIBCUDA_SYS_BINDINGS={} (made by libcuda-sys {} for {}), not generated",
+        path.display(),
+        made.crate_version,
+        made.target
+    );
     Ok(generated)
 }
 

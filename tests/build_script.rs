@@ -1,6 +1,6 @@
 //! The unit tests of the build script's pure parts (the preprocessor probe's parsers, the
-//! documentation mending, the generated file's first lines), which Cargo does not run for a build
-//! script itself.
+//! documentation mending, the generated file's first lines, the build data at its end), which
+//! Cargo does not run for a build script itself.
 #[allow(dead_code)]
 #[path = "../build/conventions.rs"]
 mod conventions;
@@ -12,3 +12,12 @@ mod docs;
 mod probe;
 #[path = "../build/provenance.rs"]
 mod provenance;
+#[allow(dead_code)]
+#[path = "../build/env.rs"]
+mod env;
+#[allow(dead_code)]
+#[path = "../build/fail.rs"]
+mod fail;
+#[allow(dead_code)]
+#[path = "../build/pregenerated.rs"]
+mod pregenerated;
