@@ -19,12 +19,12 @@ use crate::pregenerated::Generated;
 use crate::probe::Probe;
 use crate::provenance::{fnv1a64, Provenance};
 use quote::{format_ident, quote};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::panic;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 use syn::{parse_quote, ForeignItem, ForeignItemFn, Item, Type};
 
 /// One function bindgen declared.
@@ -38,28 +38,67 @@ pub struct Function {
 
 /// The header's Doxygen becomes rustdoc Markdown (doxygen-bindgen), then `docs::tidy_doc` mends
 /// what it leaves: NVIDIA's aliases, `\code` blocks, `::name` references, brackets that are no
-/// links, punctuation inside code spans.
+/// links, punctuation inside code spans. That work runs on another thread while bindgen goes on:
+/// the callback hands each comment over and returns a placeholder, which [`put_docs`] replaces.
 #[derive(Debug)]
-struct Docs;
+struct Docs {
+    to_convert: Mutex<mpsc::Sender<(usize, String)>>,
+    next: AtomicUsize,
+}
+
+const DOC_PLACEHOLDER: &str = "libcuda-sys doc #";
 
 impl bindgen::callbacks::ParseCallbacks for Docs {
     fn process_comment(&self, comment: &str) -> Option<String> {
-        let _timer = DocsTimer(std::time::Instant::now());
-        let doc = crate::docs::tidy_doc(&doxygen_bindgen::transform(comment).unwrap_or_else(|_| comment.to_string()));
-        // `/// Text`, not `///Text`, once printed.
-        Some(if doc.starts_with(char::is_whitespace) { doc } else { format!(" {doc}") })
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        self.to_convert.lock().ok()?.send((n, comment.to_string())).ok()?;
+        Some(format!("{DOC_PLACEHOLDER}{n}"))
     }
 }
 
-/// Time spent in [`Docs`], part of bindgen's (for the `-vv` timing lines).
-static DOCS_NS: AtomicU64 = AtomicU64::new(0);
+/// Sent after bindgen returned: no more comments.
+const DOCS_DONE: usize = usize::MAX;
 
-struct DocsTimer(std::time::Instant);
+/// Converts the comments `Docs` hands over until bindgen is done ([`DOCS_DONE`]).
+fn convert_docs(comments: mpsc::Receiver<(usize, String)>) -> HashMap<usize, String> {
+    comments
+        .into_iter()
+        .take_while(|(n, _)| *n != DOCS_DONE)
+        .map(|(n, comment)| {
+            let doc = crate::docs::tidy_doc(&doxygen_bindgen::transform(&comment).unwrap_or(comment));
+            // `/// Text`, not `///Text`, once printed.
+            (n, if doc.starts_with(char::is_whitespace) { doc } else { format!(" {doc}") })
+        })
+        .collect()
+}
 
-impl Drop for DocsTimer {
-    fn drop(&mut self) {
-        DOCS_NS.fetch_add(self.0.elapsed().as_nanos() as u64, Ordering::Relaxed);
+/// Puts the converted docs where bindgen wrote their placeholders; every placeholder must have its
+/// doc, and every doc its placeholder.
+fn put_docs(file: &mut syn::File, mut docs: HashMap<usize, String>) -> Result<(), String> {
+    struct Put<'a> {
+        docs: &'a mut HashMap<usize, String>,
+        missing: Vec<String>,
     }
+    impl syn::visit_mut::VisitMut for Put<'_> {
+        fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+            let syn::Meta::NameValue(nv) = &mut attr.meta else { return };
+            let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &mut nv.value else { return };
+            let Some(n) = text.value().strip_prefix(DOC_PLACEHOLDER).and_then(|n| n.parse::<usize>().ok()) else { return };
+            match self.docs.remove(&n) {
+                Some(doc) => *text = syn::LitStr::new(&doc, text.span()),
+                None => self.missing.push(n.to_string()),
+            }
+        }
+    }
+    let mut put = Put { docs: &mut docs, missing: Vec::new() };
+    syn::visit_mut::VisitMut::visit_file_mut(&mut put, file);
+    if !put.missing.is_empty() {
+        return Err(format!("bindgen wrote doc placeholders that no comment was converted for: {}", put.missing.join(", ")));
+    }
+    if !docs.is_empty() {
+        return Err(format!("{} converted comments have no placeholder in bindgen's output", docs.len()));
+    }
+    Ok(())
 }
 
 /// Integer macros whose C type is unsigned (`#define X (~0u)`): bindgen evaluates the value in 64
@@ -116,7 +155,7 @@ impl bindgen::callbacks::ParseCallbacks for Discover {
 }
 
 /// The one bindgen configuration.
-fn bindgen_builder(include_dir: &Path) -> bindgen::Builder {
+fn bindgen_builder(include_dir: &Path, docs: Docs) -> bindgen::Builder {
     // Read for Cargo's rerun tracking and the -vv log; clang-sys itself looks at it.
     let _ = crate::env::var("LIBCLANG_PATH");
     bindgen::Builder::default()
@@ -134,7 +173,7 @@ fn bindgen_builder(include_dir: &Path) -> bindgen::Builder {
         .formatter(bindgen::Formatter::None)
         .wrap_static_fns(true)
         .wrap_static_fns_suffix(STATIC_FN_SUFFIX)
-        .parse_callbacks(Box::new(Docs))
+        .parse_callbacks(Box::new(docs))
         .parse_callbacks(Box::new(bindgen::CargoCallbacks::new()))
 }
 
@@ -184,7 +223,10 @@ pub fn bindings(
     let narrow = Arc::new(Mutex::new(Vec::new()));
     let discovered = Arc::new(Mutex::new(Discovered::default()));
     let static_fns = out_dir.join("static_fns");
-    let mut builder = bindgen_builder(include_dir)
+    let (to_convert, comments) = mpsc::channel();
+    let done = to_convert.clone();
+    let docs = Docs { to_convert: Mutex::new(to_convert), next: AtomicUsize::new(0) };
+    let mut builder = bindgen_builder(include_dir, docs)
         .parse_callbacks(Box::new(UnsignedMacros { unsigned: default.unsigned.clone(), narrow: Arc::clone(&narrow) }))
         .parse_callbacks(Box::new(Discover(Arc::clone(&discovered))))
         .wrap_static_fns_path(&static_fns);
@@ -192,10 +234,17 @@ pub fn bindings(
     for name in default.casts.iter().map(|c| &c.name).chain(&default.undefined) {
         builder = builder.blocklist_item(name);
     }
-    let text = crate::timing::step("bindgen", || run_bindgen(builder))?;
-    println!("libcuda-sys: time: (of which docs) {:.3} s", DOCS_NS.load(Ordering::Relaxed) as f64 / 1e9);
+    let (text, docs) = std::thread::scope(|s| {
+        let docs = s.spawn(|| convert_docs(comments));
+        let text = crate::timing::step("bindgen", || run_bindgen(builder));
+        let _ = done.send((DOCS_DONE, String::new()));
+        (text, crate::timing::step("docs, after bindgen", || docs.join()))
+    });
+    let (text, docs) =
+        (text?, docs.map_err(|_| Error::failed("could not convert the header's documentation", "the converting thread panicked"))?);
     let mut file = crate::timing::step("parse", || syn::parse_file(&text))
         .map_err(|e| Error::failed("cannot parse bindgen's output", e.to_string()))?;
+    put_docs(&mut file, docs).context("cannot put the documentation in")?;
     let narrow = narrow.lock().map(|n| n.clone()).unwrap_or_default();
     let discovered = std::mem::take(&mut *discovered.lock().map_err(|_| Error::failed("bindgen's callbacks failed", ""))?);
     let records: BTreeMap<String, &'static str> =
