@@ -116,9 +116,8 @@ fn run() -> Result<(), Error> {
             })
         })
     };
-    match env::var("LIBCUDA_SYS_BINDINGS") {
+    match absolute_path("LIBCUDA_SYS_BINDINGS")? {
         Some(file) => {
-            let file = PathBuf::from(file);
             println!("cargo:rerun-if-changed={}", file.display());
             let version = env::cargo("CARGO_PKG_VERSION");
             let found = pregenerated::Found { include_dir, cuda_version: headers.version, target: &target, crate_version: &version };
@@ -126,8 +125,8 @@ fn run() -> Result<(), Error> {
         }
         None => generate(include_dir, &target, &target_os, &out, &compile_and_link)?,
     }
-    if let Some(copy) = env::var("LIBCUDA_SYS_BINDINGS_OUT") {
-        copy_out(&out.join("bindings.rs"), Path::new(&copy))?;
+    if let Some(copy) = absolute_path("LIBCUDA_SYS_BINDINGS_OUT")? {
+        copy_out(&out.join("bindings.rs"), &copy)?;
     }
 
     // 6. Metadata for dependents: DEP_CUDA_INCLUDE, DEP_CUDA_VERSION, DEP_CUDA_ROOT, ...
@@ -174,6 +173,18 @@ fn generate(_: &Path, _: &str, _: &str, _: &Path, _: Beside) -> Result<(), Error
             pregenerated::regenerate_help()
         ),
     ))
+}
+
+/// A variable that names a file: an absolute path, since the build script runs in the crate's own
+/// folder, not where cargo was started.
+fn absolute_path(name: &str) -> Result<Option<PathBuf>, Error> {
+    match env::var(name).map(PathBuf::from) {
+        Some(path) if !path.is_absolute() => Err(Error::failed(
+            format!("{name}={} is no absolute path", path.display()),
+            format!("The build script runs in libcuda-sys's own folder, not where cargo was started: give {name} an absolute path (e.g. {name}=$PWD/{}).", path.display()),
+        )),
+        path => Ok(path),
+    }
 }
 
 /// `LIBCUDA_SYS_BINDINGS_OUT`: a copy of the bindings, for builds without bindgen.

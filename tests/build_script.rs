@@ -8,11 +8,6 @@ mod conventions;
 #[path = "../build/docs.rs"]
 mod docs;
 #[allow(dead_code)]
-#[path = "../build/probe.rs"]
-mod probe;
-#[path = "../build/provenance.rs"]
-mod provenance;
-#[allow(dead_code)]
 #[path = "../build/env.rs"]
 mod env;
 #[allow(dead_code)]
@@ -21,3 +16,8 @@ mod fail;
 #[allow(dead_code)]
 #[path = "../build/pregenerated.rs"]
 mod pregenerated;
+#[allow(dead_code)]
+#[path = "../build/probe.rs"]
+mod probe;
+#[path = "../build/provenance.rs"]
+mod provenance;

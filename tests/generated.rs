@@ -4,10 +4,8 @@
 
 use libcuda_sys::*;
 
-// How the generated file records what it was made from.
-#[allow(dead_code)]
-#[path = "../build/provenance.rs"]
-mod provenance;
+// How the generated file records what it was made from (provenance) and the build data at its end
+// (pregenerated, which uses env and fail).
 #[allow(dead_code)]
 #[path = "../build/env.rs"]
 mod env;
@@ -17,6 +15,9 @@ mod fail;
 #[allow(dead_code)]
 #[path = "../build/pregenerated.rs"]
 mod pregenerated;
+#[allow(dead_code)]
+#[path = "../build/provenance.rs"]
+mod provenance;
 
 /// The generated file itself (this package's OUT_DIR).
 const BINDINGS: &str = include_str!(concat!(env!("OUT_DIR"), "/bindings.rs"));
