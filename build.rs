@@ -54,8 +54,8 @@ mod provenance;
 #[path = "build/timing.rs"]
 mod timing;
 
-use fail::{Context, Error};
 use extras::Bound;
+use fail::{Context, Error};
 use pregenerated::Generated;
 use std::fs;
 use std::path::{Path, PathBuf};

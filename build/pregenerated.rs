@@ -206,4 +206,71 @@ mod tests {
         assert_eq!(Generated::read(&file), Ok(generated));
         assert!(Generated::read("pub const X: u32 = 1;\n").unwrap_err().contains("no build data"));
     }
+
+    /// A folder with the given headers, a bindings file made from some of them, and a build that
+    /// binds `bound` of them: what `use_file` answers.
+    fn check(made_from: &[(&str, &str)], found: &[(&str, &str)], bound: &[&str], version: &str, target: &str) -> Result<Generated, String> {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("libcuda-sys-pregenerated-{}-{n}", std::process::id()));
+        let (include, out) = (dir.join("include"), dir.join("out"));
+        fs::create_dir_all(&include).unwrap();
+        fs::create_dir_all(&out).unwrap();
+        for (name, text) in found {
+            fs::write(include.join(name), text).unwrap();
+        }
+        let hash = |text: &str| fnv1a64(text.as_bytes());
+        let made = Provenance {
+            crate_version: "0.1.0".into(),
+            cuda_version: 13000,
+            cuda_h_hash: hash(made_from[0].1),
+            target: "x86_64-unknown-linux-gnu".into(),
+            other_headers: made_from[1..].iter().map(|(name, text)| (name.to_string(), hash(text))).collect(),
+        };
+        let generated = Generated { functions: vec!["cuInit".into()], ..Generated::default() };
+        let file = dir.join("bindings.rs");
+        fs::write(&file, format!("{}pub const X: u32 = 1;\n{}", made.header(), generated.trailer())).unwrap();
+        let bound = Bound {
+            wrapper: out.join("libcuda_sys.h"),
+            include_dirs: vec![include.clone()],
+            files: bound.iter().map(|name| include.join(name)).collect(),
+            includes: bound.iter().map(|name| name.to_string()).collect(),
+            log: Vec::new(),
+        };
+        let found = Found { bound: &bound, cuda_version: 13000, target, crate_version: version };
+        let result = use_file(&file, &found, &out).map_err(|e| match e {
+            Error::Failed { summary, details } => format!("{summary}\n{details}"),
+            Error::Explained(text) | Error::Libclang(text) => text,
+        });
+        fs::remove_dir_all(&dir).unwrap();
+        result
+    }
+
+    const CUDA_H: (&str, &str) = ("cuda.h", "#define CUDA_VERSION 13000\n");
+    const TYPEDEFS: (&str, &str) = ("cudaTypedefs.h", "typedef int PFN_x;\n");
+    const TARGET: &str = "x86_64-unknown-linux-gnu";
+
+    #[test]
+    fn a_file_made_from_the_headers_found_is_used() {
+        let generated = check(&[CUDA_H, TYPEDEFS], &[CUDA_H, TYPEDEFS], &["cuda.h", "cudaTypedefs.h"], "0.1.0", TARGET).unwrap();
+        assert_eq!(generated.functions, ["cuInit"]);
+    }
+
+    #[test]
+    fn every_mismatch_is_named_with_how_to_regenerate() {
+        let changed = ("cudaTypedefs.h", "typedef long PFN_x;\n");
+        let e = check(&[CUDA_H, TYPEDEFS], &[CUDA_H, changed], &["cuda.h", "cudaTypedefs.h"], "0.2.0", "aarch64-unknown-linux-gnu")
+            .unwrap_err();
+        assert!(e.contains("made by libcuda-sys 0.1.0, this is libcuda-sys 0.2.0"), "{e}");
+        assert!(e.contains("made for the target x86_64-unknown-linux-gnu, this build is for aarch64-unknown-linux-gnu"), "{e}");
+        assert!(e.contains("made from a cudaTypedefs.h with FNV-1a 64"), "{e}");
+        assert!(e.contains("LIBCUDA_SYS_BINDINGS_OUT="), "{e}");
+    }
+
+    #[test]
+    fn a_file_made_from_other_headers_is_refused() {
+        // Made where cudaTypedefs.h was bound; this build finds cuda.h alone.
+        let e = check(&[CUDA_H, TYPEDEFS], &[CUDA_H], &["cuda.h"], "0.1.0", TARGET).unwrap_err();
+        assert!(e.contains("made from the headers cuda.h, cudaTypedefs.h, this build binds cuda.h"), "{e}");
+    }
 }
