@@ -1,28 +1,36 @@
 //! Build script of libcuda-sys. It reads like its steps:
 //! find cuda.h → find the headers bound with it → ask the C preprocessor what they define, in
 //! both stream modes → generate the bindings (one file for every feature combination that binds
-//! the same headers) → compile the C wrappers of static inline functions while linking libcuda
-//! (or not, with dynamic-loading) → tell dependents. Each step lives in its own file under
-//! `build/`.
+//! the same headers), or take a file a build with bindgen made (`LIBCUDA_SYS_BINDINGS`) → compile
+//! the C wrappers of static inline functions while linking libcuda (or not, with dynamic-loading)
+//! → tell dependents. Each step lives in its own file under `build/`; those that only generation
+//! needs are compiled with the `bindgen` feature only.
 
+#[cfg_attr(not(feature = "bindgen"), allow(dead_code))]
 #[path = "build/conventions.rs"]
 mod conventions;
+#[cfg_attr(not(feature = "bindgen"), allow(dead_code))]
 #[path = "build/cross.rs"]
 mod cross;
 #[path = "build/discover.rs"]
 mod discover;
+#[cfg(feature = "bindgen")]
 #[path = "build/docs.rs"]
 mod docs;
+#[cfg(feature = "bindgen")]
 #[path = "build/dynamic.rs"]
 mod dynamic;
+#[cfg(feature = "bindgen")]
 #[path = "build/enums.rs"]
 mod enums;
 #[path = "build/env.rs"]
 mod env;
 #[path = "build/extras.rs"]
 mod extras;
+#[cfg_attr(not(feature = "bindgen"), allow(dead_code))]
 #[path = "build/fail.rs"]
 mod fail;
+#[cfg(feature = "bindgen")]
 #[path = "build/generate.rs"]
 mod generate;
 #[path = "build/implib.rs"]
@@ -31,18 +39,29 @@ mod implib;
 mod inputs;
 #[path = "build/link.rs"]
 mod link;
+#[cfg(feature = "bindgen")]
 #[path = "build/per_thread.rs"]
 mod per_thread;
+#[cfg_attr(not(feature = "bindgen"), allow(dead_code))]
+#[path = "build/pregenerated.rs"]
+mod pregenerated;
+#[cfg(feature = "bindgen")]
 #[path = "build/probe.rs"]
 mod probe;
+#[cfg_attr(not(feature = "bindgen"), allow(dead_code))]
 #[path = "build/provenance.rs"]
 mod provenance;
+#[path = "build/timing.rs"]
+mod timing;
 
+use extras::Bound;
 use fail::{Context, Error};
+use pregenerated::Generated;
 use std::fs;
+use std::path::{Path, PathBuf};
 
 fn main() {
-    if let Err(error) = run() {
+    if let Err(error) = timing::step("build script", run) {
         fail::stop(error);
     }
 }
@@ -91,33 +110,44 @@ fn run() -> Result<(), Error> {
     // A header installed later (the profiler wheel) is noticed.
     println!("cargo:rerun-if-changed={}", headers.include_dir.display());
 
-    // 3. What only the preprocessor knows (documented names, casting macros), without and with
-    //    CUDA_API_PER_THREAD_DEFAULT_STREAM.
-    let bound_ref = &bound;
-    let (default, per_thread) = std::thread::scope(|s| {
-        let per_thread = s.spawn(|| probe::run(bound_ref, true, &out));
-        (probe::run(bound_ref, false, &out), per_thread.join().unwrap_or_else(|_| Err("the probe panicked".into())))
-    });
-    const PROBE: &str = "the C preprocessor could not read cuda.h";
-    let (default, per_thread) = (default.context(PROBE)?, per_thread.context(PROBE)?);
-
-    // 4. The bindings: one file, whatever the features that choose no header.
-    let generated = generate::bindings(&bound, &default, &per_thread, &target, &out)?;
-
-    // 5. The C wrappers of static inline functions (cuda.h's per-thread cuGetProcAddress), while
-    // 6. libcuda is linked (perhaps a stub compiled); with dynamic-loading, no link at all: the
-    //    library to open at run time.
-    std::thread::scope(|s| {
-        let wrappers = s.spawn(|| generate::compile_c_wrappers(&bound, &generated, dynamic));
-        if dynamic {
-            dynamic::table(&target_os, &default.renames, &generated.functions, &out).context("cannot write the dynamic-loading table")?;
-        } else {
-            let libcuda = discover::find_libcuda(&inp, &headers).map_err(|e| explain(&e))?;
-            let symbols: Vec<String> = generated.functions.iter().chain(&generated.per_thread_functions).cloned().collect();
-            link::libcuda(&libcuda, &symbols, &target_os, &out).context("cannot link libcuda")?;
+    // 3.-6. The bindings: one file, whatever the features that choose no header; generated, or a
+    //       file a build with bindgen made. Beside the printing of a generated file (as soon as
+    //       the symbols are known): 5. the C wrappers of static inline functions (cuda.h's
+    //       per-thread cuGetProcAddress) compile while 6. libcuda is linked (perhaps a stub
+    //       compiled); with dynamic-loading, no link at all: the library is opened at run time.
+    let libcuda = if dynamic { None } else { Some(discover::find_libcuda(&inp, &headers).map_err(|e| explain(&e))?) };
+    let compile_and_link = |generated: &Generated| -> Result<(), Error> {
+        let c_files = generated.write_files(&out)?;
+        timing::step("C wrappers and link", || {
+            std::thread::scope(|s| {
+                let wrappers = s.spawn(|| link::c_wrappers(&bound, &c_files, generated, dynamic));
+                match &libcuda {
+                    None => {
+                        println!("libcuda-sys: dynamic-loading: no link to libcuda; programs open the driver library on their first call")
+                    }
+                    Some(libcuda) => {
+                        let symbols: Vec<String> = generated.functions.iter().chain(&generated.per_thread_functions).cloned().collect();
+                        link::libcuda(libcuda, &symbols, &target_os, &out).context("cannot link libcuda")?;
+                    }
+                }
+                wrappers
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::failed("the C wrappers could not be compiled", "the compiling thread panicked")))
+            })
+        })
+    };
+    match absolute_path("LIBCUDA_SYS_BINDINGS")? {
+        Some(file) => {
+            println!("cargo:rerun-if-changed={}", file.display());
+            let version = env::cargo("CARGO_PKG_VERSION");
+            let found = pregenerated::Found { bound: &bound, cuda_version: headers.version, target: &target, crate_version: &version };
+            compile_and_link(&pregenerated::use_file(&file, &found, &out)?)?;
         }
-        wrappers.join().unwrap_or_else(|_| Err(Error::failed("the C wrappers could not be compiled", "the compiling thread panicked")))
-    })?;
+        None => generate(&bound, &target, &target_os, &out, &compile_and_link)?,
+    }
+    if let Some(copy) = absolute_path("LIBCUDA_SYS_BINDINGS_OUT")? {
+        copy_out(&out.join("bindings.rs"), &copy)?;
+    }
 
     // 7. Metadata for dependents: DEP_CUDA_INCLUDE, DEP_CUDA_VERSION, DEP_CUDA_ROOT, ...
     let root = headers.root.clone().unwrap_or_else(|| headers.include_dir.parent().unwrap_or(&headers.include_dir).to_path_buf());
@@ -142,5 +172,58 @@ fn run() -> Result<(), Error> {
     for name in bound.names() {
         println!("cargo:rustc-cfg=cuda_header=\"{name}\"");
     }
+    Ok(())
+}
+
+/// Steps called while the generated file is printed.
+type Beside<'a> = &'a (dyn Fn(&Generated) -> Result<(), Error> + Sync);
+
+/// Steps 3 and 4 with bindgen: what only the preprocessor knows (documented names, casting
+/// macros), without and with CUDA_API_PER_THREAD_DEFAULT_STREAM, then the bindings; `beside` runs
+/// while they are printed.
+#[cfg(feature = "bindgen")]
+fn generate(bound: &Bound, target: &str, target_os: &str, out: &Path, beside: Beside) -> Result<(), Error> {
+    let (default, per_thread) = timing::step("probe", || {
+        std::thread::scope(|s| {
+            let per_thread = s.spawn(|| probe::run(bound, true, out));
+            (probe::run(bound, false, out), per_thread.join().unwrap_or_else(|_| Err("the probe panicked".into())))
+        })
+    });
+    const PROBE: &str = "the C preprocessor could not read cuda.h";
+    let (default, per_thread) = (default.context(PROBE)?, per_thread.context(PROBE)?);
+    generate::bindings(bound, &default, &per_thread, target, target_os, out, beside)
+}
+
+/// Without bindgen, the bindings can only come from a file.
+#[cfg(not(feature = "bindgen"))]
+fn generate(_: &Bound, _: &str, _: &str, _: &Path, _: Beside) -> Result<(), Error> {
+    Err(Error::failed(
+        "no bindings: the `bindgen` feature is off and LIBCUDA_SYS_BINDINGS is unset",
+        format!(
+            "Either enable the `bindgen` feature (the default; it needs libclang), or set LIBCUDA_SYS_BINDINGS to a \
+             bindings file that a build with bindgen wrote for this header and target.\n\n{}",
+            pregenerated::regenerate_help()
+        ),
+    ))
+}
+
+/// A variable that names a file: an absolute path, since the build script runs in the crate's own
+/// folder, not where cargo was started.
+fn absolute_path(name: &str) -> Result<Option<PathBuf>, Error> {
+    match env::var(name).map(PathBuf::from) {
+        Some(path) if !path.is_absolute() => Err(Error::failed(
+            format!("{name}={} is no absolute path", path.display()),
+            format!("The build script runs in libcuda-sys's own folder, not where cargo was started: give {name} an absolute path (e.g. {name}=$PWD/{}).", path.display()),
+        )),
+        path => Ok(path),
+    }
+}
+
+/// `LIBCUDA_SYS_BINDINGS_OUT`: a copy of the bindings, for builds without bindgen.
+fn copy_out(bindings: &Path, to: &Path) -> Result<(), Error> {
+    fs::copy(bindings, to).map_err(|e| {
+        Error::failed("cannot write LIBCUDA_SYS_BINDINGS_OUT", format!("copying {} to {}: {e}", bindings.display(), to.display()))
+    })?;
+    println!("libcuda-sys: bindings copied to LIBCUDA_SYS_BINDINGS_OUT={}", to.display());
     Ok(())
 }

@@ -19,27 +19,17 @@
 use crate::conventions::{hidden_name, static_fn_symbol, DYNAMIC_FEATURE, STATIC_FN_SUFFIX};
 use crate::extras::Bound;
 use crate::fail::{Context, Error};
+use crate::pregenerated::Generated;
 use crate::probe::Probe;
 use crate::provenance::{fnv1a64, Provenance};
 use quote::{format_ident, quote};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::panic;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 use syn::{parse_quote, ForeignItem, ForeignItemFn, Item, Type};
-
-/// What the generated file declares, for the later build steps.
-pub struct Generated {
-    /// The library symbols declared at the crate root, in the order of the header.
-    pub functions: Vec<String>,
-    /// The library symbols declared in `per_thread` only.
-    pub per_thread_functions: Vec<String>,
-    /// C files of wrappers of static inline functions, to compile into the crate.
-    pub c_wrappers: Vec<PathBuf>,
-    /// The driver symbols those wrappers call (with dynamic-loading, under their hidden name).
-    pub wrapper_calls: Vec<String>,
-}
 
 /// One function bindgen declared.
 pub struct Function {
@@ -52,16 +42,67 @@ pub struct Function {
 
 /// The header's Doxygen becomes rustdoc Markdown (doxygen-bindgen), then `docs::tidy_doc` mends
 /// what it leaves: NVIDIA's aliases, `\code` blocks, `::name` references, brackets that are no
-/// links, punctuation inside code spans.
+/// links, punctuation inside code spans. That work runs on another thread while bindgen goes on:
+/// the callback hands each comment over and returns a placeholder, which [`put_docs`] replaces.
 #[derive(Debug)]
-struct Docs;
+struct Docs {
+    to_convert: Mutex<mpsc::Sender<(usize, String)>>,
+    next: AtomicUsize,
+}
+
+const DOC_PLACEHOLDER: &str = "libcuda-sys doc #";
 
 impl bindgen::callbacks::ParseCallbacks for Docs {
     fn process_comment(&self, comment: &str) -> Option<String> {
-        let doc = crate::docs::tidy_doc(&doxygen_bindgen::transform(comment).unwrap_or_else(|_| comment.to_string()));
-        // `/// Text`, not `///Text`, once printed.
-        Some(if doc.starts_with(char::is_whitespace) { doc } else { format!(" {doc}") })
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        self.to_convert.lock().ok()?.send((n, comment.to_string())).ok()?;
+        Some(format!("{DOC_PLACEHOLDER}{n}"))
     }
+}
+
+/// Sent after bindgen returned: no more comments.
+const DOCS_DONE: usize = usize::MAX;
+
+/// Converts the comments `Docs` hands over until bindgen is done ([`DOCS_DONE`]).
+fn convert_docs(comments: mpsc::Receiver<(usize, String)>) -> HashMap<usize, String> {
+    comments
+        .into_iter()
+        .take_while(|(n, _)| *n != DOCS_DONE)
+        .map(|(n, comment)| {
+            let doc = crate::docs::tidy_doc(&doxygen_bindgen::transform(&comment).unwrap_or(comment));
+            // `/// Text`, not `///Text`, once printed.
+            (n, if doc.starts_with(char::is_whitespace) { doc } else { format!(" {doc}") })
+        })
+        .collect()
+}
+
+/// Puts the converted docs where bindgen wrote their placeholders; every placeholder must have its
+/// doc, and every doc its placeholder.
+fn put_docs(file: &mut syn::File, mut docs: HashMap<usize, String>) -> Result<(), String> {
+    struct Put<'a> {
+        docs: &'a mut HashMap<usize, String>,
+        missing: Vec<String>,
+    }
+    impl syn::visit_mut::VisitMut for Put<'_> {
+        fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+            let syn::Meta::NameValue(nv) = &mut attr.meta else { return };
+            let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &mut nv.value else { return };
+            let Some(n) = text.value().strip_prefix(DOC_PLACEHOLDER).and_then(|n| n.parse::<usize>().ok()) else { return };
+            match self.docs.remove(&n) {
+                Some(doc) => *text = syn::LitStr::new(&doc, text.span()),
+                None => self.missing.push(n.to_string()),
+            }
+        }
+    }
+    let mut put = Put { docs: &mut docs, missing: Vec::new() };
+    syn::visit_mut::VisitMut::visit_file_mut(&mut put, file);
+    if !put.missing.is_empty() {
+        return Err(format!("bindgen wrote doc placeholders that no comment was converted for: {}", put.missing.join(", ")));
+    }
+    if !docs.is_empty() {
+        return Err(format!("{} converted comments have no placeholder in bindgen's output", docs.len()));
+    }
+    Ok(())
 }
 
 /// Integer macros whose C type is unsigned (`#define X (~0u)`): bindgen evaluates the value in 64
@@ -121,7 +162,7 @@ impl bindgen::callbacks::ParseCallbacks for Discover {
 }
 
 /// The one bindgen configuration.
-fn bindgen_builder(bound: &Bound) -> Result<bindgen::Builder, Error> {
+fn bindgen_builder(bound: &Bound, docs: Docs) -> Result<bindgen::Builder, Error> {
     // Read for Cargo's rerun tracking and the -vv log; clang-sys itself looks at it.
     let _ = crate::env::var("LIBCLANG_PATH");
     Ok(bindgen::Builder::default()
@@ -141,7 +182,7 @@ fn bindgen_builder(bound: &Bound) -> Result<bindgen::Builder, Error> {
         .formatter(bindgen::Formatter::None)
         .wrap_static_fns(true)
         .wrap_static_fns_suffix(STATIC_FN_SUFFIX)
-        .parse_callbacks(Box::new(Docs))
+        .parse_callbacks(Box::new(docs))
         // Every header the wrapper includes is tracked; the wrapper itself is this script's output,
         // written on each run: tracking it would make every build look dirty.
         .parse_callbacks(Box::new(bindgen::CargoCallbacks::new().rerun_on_header_files(false))))
@@ -178,12 +219,25 @@ fn run_bindgen(builder: bindgen::Builder) -> Result<String, Error> {
 }
 
 /// Generates `out_dir/bindings.rs` from the `bound` headers; `default` and `per_thread` are the
-/// preprocessor's answers without and with `CUDA_API_PER_THREAD_DEFAULT_STREAM`.
-pub fn bindings(bound: &Bound, default: &Probe, per_thread: &Probe, target: &str, out_dir: &Path) -> Result<Generated, Error> {
+/// preprocessor's answers without and with `CUDA_API_PER_THREAD_DEFAULT_STREAM`. What it declares
+/// and the files to write beside it (recorded at its end, build/pregenerated.rs) go to `beside`,
+/// which runs on another thread while the file is printed.
+pub fn bindings(
+    bound: &Bound,
+    default: &Probe,
+    per_thread: &Probe,
+    target: &str,
+    target_os: &str,
+    out_dir: &Path,
+    beside: &(dyn Fn(&Generated) -> Result<(), Error> + Sync),
+) -> Result<(), Error> {
     let narrow = Arc::new(Mutex::new(Vec::new()));
     let discovered = Arc::new(Mutex::new(Discovered::default()));
     let static_fns = out_dir.join("static_fns");
-    let mut builder = bindgen_builder(bound)?
+    let (to_convert, comments) = mpsc::channel();
+    let done = to_convert.clone();
+    let docs = Docs { to_convert: Mutex::new(to_convert), next: AtomicUsize::new(0) };
+    let mut builder = bindgen_builder(bound, docs)?
         .parse_callbacks(Box::new(UnsignedMacros { unsigned: default.unsigned.clone(), narrow: Arc::clone(&narrow) }))
         .parse_callbacks(Box::new(Discover(Arc::clone(&discovered))))
         .wrap_static_fns_path(&static_fns);
@@ -191,13 +245,23 @@ pub fn bindings(bound: &Bound, default: &Probe, per_thread: &Probe, target: &str
     for name in default.casts.iter().map(|c| &c.name).chain(&default.undefined) {
         builder = builder.blocklist_item(name);
     }
-    let text = run_bindgen(builder)?;
-    let mut file = syn::parse_file(&text).map_err(|e| Error::failed("cannot parse bindgen's output", e.to_string()))?;
+    let (text, docs) = std::thread::scope(|s| {
+        let docs = s.spawn(|| convert_docs(comments));
+        let text = crate::timing::step("bindgen", || run_bindgen(builder));
+        let _ = done.send((DOCS_DONE, String::new()));
+        (text, crate::timing::step("docs, after bindgen", || docs.join()))
+    });
+    let (text, docs) =
+        (text?, docs.map_err(|_| Error::failed("could not convert the header's documentation", "the converting thread panicked"))?);
+    let mut file = crate::timing::step("parse", || syn::parse_file(&text))
+        .map_err(|e| Error::failed("cannot parse bindgen's output", e.to_string()))?;
+    put_docs(&mut file, docs).context("cannot put the documentation in")?;
     let narrow = narrow.lock().map(|n| n.clone()).unwrap_or_default();
     let discovered = std::mem::take(&mut *discovered.lock().map_err(|_| Error::failed("bindgen's callbacks failed", ""))?);
     let records: BTreeMap<String, &'static str> =
         discovered.records.iter().filter(|(rust, (tag, _))| *rust == tag).map(|(rust, (_, kind))| (rust.clone(), *kind)).collect();
 
+    let passes = std::time::Instant::now();
     const PASS: &str = "a pass over bindgen's output failed";
     if discovered.enums.is_empty() || records.is_empty() {
         return Err(Error::failed(
@@ -219,36 +283,49 @@ pub fn bindings(bound: &Bound, default: &Probe, per_thread: &Probe, target: &str
     type_names(&mut file, &mut module, default, per_thread_probe, &discovered.aliases).context(PASS)?;
     file.items.push(module);
 
-    let mut c_wrappers = Vec::new();
+    println!("libcuda-sys: time: passes {:.3} s", passes.elapsed().as_secs_f64());
+    let linked: Vec<String> = functions.iter().filter(|f| !f.static_fn).map(|f| f.symbol.clone()).collect();
+    let table = crate::dynamic::table(target_os, &default.renames, &linked);
+    let mut files = vec![("dynamic.rs".to_string(), table)];
     if functions.iter().any(|f| f.static_fn) {
-        c_wrappers.push(static_fns.with_extension("c"));
+        let path = static_fns.with_extension("c");
+        let source = fs::read_to_string(&path).map_err(|e| {
+            Error::failed("cannot read bindgen's C wrappers of static inline functions", format!("{}: {e}", path.display()))
+        })?;
+        // bindgen includes the wrapper header by its path in this OUT_DIR; a build that reuses the
+        // file (LIBCUDA_SYS_BINDINGS) has its own, found through -I OUT_DIR (build/link.rs).
+        let source = source.replace(&format!("\"{}\"", bound.wrapper.display()), &format!("\"{}\"", crate::extras::WRAPPER));
+        files.push(("static_fns.c".to_string(), source));
     }
-    if let Some(source) = &per_thread.c_source {
-        let path = out_dir.join("per_thread_static_fns.c");
-        fs::write(&path, source)
-            .map_err(|e| Error::failed("cannot write the per-thread C wrappers", format!("{}: {e}", path.display())))?;
-        c_wrappers.push(path);
+    if let Some(source) = per_thread.c_source {
+        files.push(("per_thread_static_fns.c".to_string(), source));
     }
+    let functions = linked;
+    let generated = Generated { functions, per_thread_functions: per_thread.functions, wrapper_calls: per_thread.calls, files };
 
     let header = provenance(bound, default.version, target).context("cannot read the headers")?;
     let out_file = out_dir.join("bindings.rs");
-    fs::write(&out_file, format!("{header}{}", prettyplease::unparse(&file)))
-        .map_err(|e| Error::failed("cannot write the bindings", format!("{}: {e}", out_file.display())))?;
+    std::thread::scope(|s| {
+        let beside = s.spawn(|| beside(&generated));
+        let code = crate::timing::step("print", || prettyplease::unparse(&file));
+        fs::write(&out_file, format!("{header}{code}{}", generated.trailer()))
+            .map_err(|e| Error::failed("cannot write the bindings", format!("{}: {e}", out_file.display())))?;
+        beside.join().unwrap_or_else(|_| Err(Error::failed("a build step failed", "its thread panicked")))
+    })?;
 
-    let functions: Vec<String> = functions.iter().filter(|f| !f.static_fn).map(|f| f.symbol.clone()).collect();
     println!(
         "libcuda-sys: {} functions, {} documented names, {} casting macros, {} enums ({} of flags), {} struct tags under C's name; \
          per_thread: {} names map to {} per-thread symbols",
-        functions.len(),
+        generated.functions.len(),
         default.renames.len(),
         default.casts.len(),
         discovered.enums.len(),
         flag_enums,
         aliases,
         per_thread.names,
-        per_thread.functions.len() + per_thread.calls.len()
+        generated.per_thread_functions.len() + generated.wrapper_calls.len()
     );
-    Ok(Generated { functions, per_thread_functions: per_thread.functions, c_wrappers, wrapper_calls: per_thread.calls })
+    Ok(())
 }
 
 /// The file's first lines: what it was generated from.
@@ -442,23 +519,4 @@ fn tag_aliases(file: &mut syn::File, records: &BTreeMap<String, (String, &'stati
         added += 1;
     }
     added
-}
-
-/// Compiles the C wrappers of static inline functions into a static library of this crate. With
-/// dynamic-loading nothing links libcuda: the driver symbols they call are redirected
-/// (`-Dname=hidden name`) to the lazily resolving functions exported under those names.
-pub fn compile_c_wrappers(bound: &Bound, generated: &Generated, dynamic: bool) -> Result<(), Error> {
-    if generated.c_wrappers.is_empty() {
-        return Ok(());
-    }
-    let mut build = cc::Build::new();
-    build.includes(&bound.include_dirs).files(&generated.c_wrappers).warnings(false);
-    if dynamic {
-        for symbol in &generated.wrapper_calls {
-            build.define(symbol, Some(hidden_name(symbol).as_str()));
-        }
-    }
-    build
-        .try_compile("libcuda_sys_static_fns")
-        .map_err(|e| Error::failed("cannot compile the C wrappers of cuda.h's static inline functions", e.to_string()))
 }

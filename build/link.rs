@@ -8,7 +8,11 @@
 //! is never there, so even when Cargo adds the directory to `LD_LIBRARY_PATH` for `cargo run`,
 //! programs load the driver's library.
 
+use crate::conventions::hidden_name;
 use crate::discover::Libcuda;
+use crate::extras::Bound;
+use crate::fail::Error;
+use crate::pregenerated::Generated;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -69,4 +73,23 @@ pub fn stub(functions: &[String], out_dir: &Path) -> Result<PathBuf, String> {
     let dir = out_dir.join("stub");
     crate::conventions::compile_stub(functions, &dir, "libcuda.so")?;
     Ok(dir)
+}
+
+/// Compiles the C wrappers of static inline functions into a static library of this crate. With
+/// dynamic-loading nothing links libcuda: the driver symbols they call are redirected
+/// (`-Dname=hidden name`) to the lazily resolving functions exported under those names.
+pub fn c_wrappers(bound: &Bound, c_files: &[PathBuf], generated: &Generated, dynamic: bool) -> Result<(), Error> {
+    if c_files.is_empty() {
+        return Ok(());
+    }
+    let mut build = cc::Build::new();
+    build.includes(&bound.include_dirs).includes(bound.wrapper.parent()).files(c_files).warnings(false);
+    if dynamic {
+        for symbol in &generated.wrapper_calls {
+            build.define(symbol, Some(hidden_name(symbol).as_str()));
+        }
+    }
+    build
+        .try_compile("libcuda_sys_static_fns")
+        .map_err(|e| Error::failed("cannot compile the C wrappers of cuda.h's static inline functions", e.to_string()))
 }

@@ -6,7 +6,9 @@
 #
 #   scripts/test.sh            every release, then dynamic loading (both stream mappings are checked
 #                              in every suite: the crate root and libcuda_sys::per_thread), then the
-#                              interop features (gl, egl, vdpau), then aarch64 and Windows
+#                              interop features (gl, egl, vdpau), then the build without
+#                              bindgen (LIBCUDA_SYS_BINDINGS, libclang unloadable), then aarch64 and
+#                              Windows
 #   scripts/test.sh 13.0       one release (11.8, 12.9, 13.0, 13.5; any other is refused), and its ABI
 #                              check with gl, egl, vdpau
 #   scripts/test.sh --target aarch64-unknown-linux-gnu   the workspace for aarch64, under qemu-user
@@ -28,7 +30,7 @@ headers_of() { [[ $1 =~ ^[0-9]+\.[0-9]+$ ]] || return 0; local v="CUDA_HEADERS_$
 suite() {
   local release=$1; shift
   echo "=== CUDA $release headers: cargo test --workspace $*"
-  LIBCUDA_SYS_INCLUDE_DIR=$(headers_of "$release") CARGO_TARGET_DIR="target/cuda-$release" \
+  LIBCUDA_SYS_INCLUDE_DIR=$(headers_of "$release") CARGO_TARGET_DIR="${SUITE_TARGET_DIR:-target/cuda-$release}" \
     cargo test --workspace "$@"
 }
 
@@ -69,7 +71,13 @@ discovery() {
   log=$(VIRTUAL_ENV="$PWD/$venv" PATH="$PWD/$venv/bin:$PATH" CARGO_TARGET_DIR=target/discovery cargo build -p libcuda-sys -vv 2>&1)
   grep -F "libcuda-sys: using" <<<"$log" | sed 's/^\[[^]]*\] //'
   grep -q "found by VIRTUAL_ENV" <<<"$log" || { echo "the virtualenv's headers were not chosen"; exit 1; }
-  log=$(VIRTUAL_ENV="$PWD/$venv" PATH="$PWD/$venv/bin:$PATH" CARGO_TARGET_DIR=target/discovery cargo build -p libcuda-sys -v 2>&1)
+  VIRTUAL_ENV="$PWD/$venv" PATH="$PWD/$venv/bin:$PATH" CARGO_TARGET_DIR=target/discovery no_rerun
+}
+
+# No-op rebuild: a second `cargo build` (extra arguments: its options) runs no build script.
+no_rerun() {
+  local log
+  log=$(cargo build -p libcuda-sys -v "$@" 2>&1)
   if grep -q "build-script-build" <<<"$log"; then echo "a no-op rebuild ran the build script again:"; echo "$log"; exit 1; fi
   echo "second build: $(grep -c Fresh <<<"$log") crates fresh, build script not run"
 }
@@ -202,6 +210,39 @@ interop_abi() {
     cargo test -p libcuda-sys-systest --features libcuda-sys/gl,libcuda-sys/egl,libcuda-sys/vdpau
 }
 
+# Without bindgen: a build with it writes the bindings file (LIBCUDA_SYS_BINDINGS_OUT); then the
+# whole suite, in both link modes, with LIBCLANG_PATH at an empty folder (libclang cannot load) and
+# LIBCUDA_SYS_BINDINGS at that file. Nothing that generation needs may be in the build graph.
+without_bindgen() {
+  local release=$1 file no_libclang
+  file=$PWD/target/pregenerated/cuda-$release-$(rustc -vV | sed -n 's/^host: //p').rs
+  no_libclang=$PWD/target/no-libclang
+  mkdir -p "$(dirname "$file")" "$no_libclang"
+  echo "=== CUDA $release headers: the bindings file, from a build with bindgen"
+  LIBCUDA_SYS_BINDINGS_OUT=$file LIBCUDA_SYS_INCLUDE_DIR=$(headers_of "$release") CARGO_TARGET_DIR="target/cuda-$release" \
+    cargo build -p libcuda-sys
+  echo "$file: $(wc -c <"$file") bytes ($(sed -n '2,5s|^// ||p' "$file" | paste -sd ';' | sed 's/;/; /g'))"
+  local graph
+  for edges in build normal,build; do
+    for features in "" "--features dynamic-loading"; do
+      # shellcheck disable=SC2086
+      graph=$(cargo tree -e "$edges" -p libcuda-sys --no-default-features $features --prefix none)
+      if grep -Eq '^(bindgen|clang-sys|syn|prettyplease|doxygen-bindgen) ' <<<"$graph"; then
+        echo "cargo tree -e $edges -p libcuda-sys --no-default-features $features still holds generation's crates:"; echo "$graph"; exit 1
+      fi
+    done
+  done
+  echo "cargo tree -e build -p libcuda-sys --no-default-features: $(cargo tree -e build -p libcuda-sys --no-default-features --prefix none | sed 1d | paste -sd ' ')"
+  export LIBCLANG_PATH=$no_libclang LIBCUDA_SYS_BINDINGS=$file
+  SUITE_TARGET_DIR=target/cuda-$release-pregenerated suite "$release" --no-default-features
+  SUITE_TARGET_DIR=target/cuda-$release-pregenerated suite "$release" --no-default-features --features libcuda-sys/dynamic-loading
+  LIBCUDA_SYS_INCLUDE_DIR=$(headers_of "$release") CARGO_TARGET_DIR=target/cuda-$release-pregenerated cargo build -q -p libcuda-sys --no-default-features
+  LIBCUDA_SYS_INCLUDE_DIR=$(headers_of "$release") CARGO_TARGET_DIR=target/cuda-$release-pregenerated no_rerun --no-default-features
+  LIBCUDA_SYS_INCLUDE_DIR=$(headers_of "$release") CARGO_TARGET_DIR=target/cuda-$release-pregenerated \
+    RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p libcuda-sys --no-default-features
+  unset LIBCLANG_PATH LIBCUDA_SYS_BINDINGS
+}
+
 releases=("${@:-13.0 12.9 11.8 13.5}")
 for release in ${releases[*]}; do
   if [ -z "$(headers_of "$release")" ]; then
@@ -219,6 +260,7 @@ if [ $# -eq 0 ]; then
   same_bindings 13.0
   same_bindings 12.9
   discovery
+  without_bindgen 13.0
 fi
 for release in ${releases[*]}; do
   interop_abi "$release"

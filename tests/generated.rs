@@ -4,7 +4,20 @@
 
 use libcuda_sys::*;
 
-// How the generated file records what it was made from.
+// How the generated file records what it was made from (provenance) and the build data at its end
+// (pregenerated, which uses env and fail).
+#[allow(dead_code)]
+#[path = "../build/env.rs"]
+mod env;
+#[allow(dead_code)]
+#[path = "../build/extras.rs"]
+mod extras;
+#[allow(dead_code)]
+#[path = "../build/fail.rs"]
+mod fail;
+#[allow(dead_code)]
+#[path = "../build/pregenerated.rs"]
+mod pregenerated;
 #[allow(dead_code)]
 #[path = "../build/provenance.rs"]
 mod provenance;
@@ -89,8 +102,23 @@ fn the_file_says_what_it_was_generated_from() {
     assert_ne!(made_from.cuda_h_hash, 0);
 }
 
+/// The file is complete by itself: the build data at its end (what a build without bindgen reads,
+/// build/pregenerated.rs) holds the files this build wrote beside it, and the symbols it declares.
+#[test]
+fn the_build_data_is_what_the_build_used() {
+    let data = pregenerated::Generated::read(BINDINGS).unwrap();
+    assert!(data.functions.iter().any(|f| f == "cuInit"));
+    assert!(data.per_thread_functions.iter().any(|f| f.ends_with("_ptds")), "{:?}", data.per_thread_functions);
+    assert!(data.files.iter().any(|(name, _)| name == "dynamic.rs"));
+    for (name, content) in &data.files {
+        let written = std::fs::read_to_string(std::path::Path::new(env!("OUT_DIR")).join(name)).unwrap();
+        assert_eq!(&written, content, "{name}");
+    }
+}
+
 /// Formatted: an editor's go-to-definition lands on a line a reader can read. Multi-line docs are
-/// block comments (`/** ... */`); only the lines outside docs are measured.
+/// block comments (`/** ... */`); only the lines outside docs and comments are measured (the
+/// build data at the end is comments).
 #[test]
 fn the_file_is_formatted() {
     let mut in_block = false;
@@ -99,7 +127,7 @@ fn the_file_is_formatted() {
         let t = line.trim_start();
         if in_block || t.starts_with("/**") {
             in_block = !t.ends_with("*/");
-        } else if !t.starts_with("///") {
+        } else if !t.starts_with("//") {
             longest = longest.max(line.len());
         }
     }
