@@ -25,6 +25,7 @@ mod dynamic;
 mod enums;
 #[path = "build/env.rs"]
 mod env;
+#[cfg_attr(not(feature = "bindgen"), allow(dead_code))]
 #[path = "build/extras.rs"]
 mod extras;
 #[cfg_attr(not(feature = "bindgen"), allow(dead_code))]
