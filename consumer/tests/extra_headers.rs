@@ -15,6 +15,7 @@ fn no_context_answer() -> CUresult {
 
 #[cfg(has_profiler)]
 #[test]
+#[cfg_attr(windows, ignore = "needs NVIDIA's driver (nvcuda.dll); CI runs the Windows tests under Wine, which has none")]
 fn profiler_calls_answer_around_the_body() {
     let expected = no_context_answer();
     assert_eq!(unsafe { profiled(|| 7) }, (expected, 7, expected));
@@ -28,6 +29,7 @@ fn c_and_rust_call_the_same_cu_profiler_start() {
 
 #[cfg(has_ctx_create_v12050)]
 #[test]
+#[cfg_attr(windows, ignore = "needs NVIDIA's driver (nvcuda.dll); CI runs the Windows tests under Wine, which has none")]
 fn ctx_create_v12050_is_asked_of_a_driver_that_has_it_only() {
     let mut driver = 0;
     assert_eq!(unsafe { cuDriverGetVersion(&mut driver) }, CUDA_SUCCESS);
@@ -39,6 +41,7 @@ fn ctx_create_v12050_is_asked_of_a_driver_that_has_it_only() {
 
 #[cfg(has_gl)]
 #[test]
+#[cfg_attr(windows, ignore = "needs NVIDIA's driver (nvcuda.dll); CI runs the Windows tests under Wine, which has none")]
 fn cu_graphics_gl_register_buffer_answers() {
     // No GL context here: the driver answers before it looks at the buffer.
     let answer = unsafe { register_gl_buffer(1) }.expect_err("registered a buffer without a GL context");
