@@ -141,7 +141,8 @@ fn run() -> Result<(), Error> {
         Some(file) => {
             println!("cargo:rerun-if-changed={}", file.display());
             let version = env::cargo("CARGO_PKG_VERSION");
-            let found = pregenerated::Found { bound: &bound, cuda_version: headers.version, target: &target, crate_version: &version };
+            let found =
+                pregenerated::Found { headers: &bound.files, cuda_version: headers.version, target: &target, crate_version: &version };
             compile_and_link(&pregenerated::use_file(&file, &found, &out)?)?;
         }
         None => generate(&bound, &target, &target_os, &out, &compile_and_link)?,

@@ -17,7 +17,6 @@
 //! // pub const DEFAULT_LIBRARY: &str = "libcuda.so.1";
 //! ```
 
-use crate::extras::Bound;
 use crate::fail::Error;
 use crate::provenance::{fnv1a64, Provenance};
 use std::fs;
@@ -106,8 +105,8 @@ impl Generated {
 
 /// What a build found, to compare with what a pregenerated file records.
 pub struct Found<'a> {
-    /// The headers this build binds (cuda.h's folder, the features).
-    pub bound: &'a Bound,
+    /// The headers this build binds, in include order: cuda.h first (build/extras.rs `Bound::files`).
+    pub headers: &'a [PathBuf],
     pub cuda_version: u32,
     pub target: &'a str,
     pub crate_version: &'a str,
@@ -139,18 +138,19 @@ pub fn use_file(path: &Path, found: &Found, out_dir: &Path) -> Result<Generated,
         mismatches.push(format!("made from a header with CUDA_VERSION {}, the header found has {}", made.cuda_version, found.cuda_version));
     }
     let recorded = recorded_headers(&made);
-    let names = |list: &mut dyn Iterator<Item = String>| list.collect::<Vec<_>>().join(", ");
-    let bound = found.bound.names();
-    if recorded.iter().map(|(name, _)| name).ne(bound.iter()) {
+    let file_name = |f: &PathBuf| f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let recorded_names: Vec<String> = recorded.iter().map(|(name, _)| name.clone()).collect();
+    let bound_names: Vec<String> = found.headers.iter().map(file_name).collect();
+    if recorded_names != bound_names {
         mismatches.push(format!(
             "made from the headers {}, this build binds {} (the headers found beside cuda.h and the features gl, egl, vdpau decide)",
-            names(&mut recorded.iter().map(|(name, _)| name.clone())),
-            names(&mut bound.iter().cloned())
+            recorded_names.join(", "),
+            bound_names.join(", ")
         ));
     }
     for (name, recorded) in &recorded {
         // A header recorded but not bound here is reported above.
-        let Some(header) = found.bound.files.iter().find(|f| f.file_name().is_some_and(|n| n.to_string_lossy() == **name)) else {
+        let Some(header) = found.headers.iter().find(|f| file_name(f) == *name) else {
             continue;
         };
         match fs::read(header) {
@@ -230,14 +230,8 @@ mod tests {
         let generated = Generated { functions: vec!["cuInit".into()], ..Generated::default() };
         let file = dir.join("bindings.rs");
         fs::write(&file, format!("{}pub const X: u32 = 1;\n{}", made.header(), generated.trailer())).unwrap();
-        let bound = Bound {
-            wrapper: out.join("libcuda_sys.h"),
-            include_dirs: vec![include.clone()],
-            files: bound.iter().map(|name| include.join(name)).collect(),
-            includes: bound.iter().map(|name| name.to_string()).collect(),
-            log: Vec::new(),
-        };
-        let found = Found { bound: &bound, cuda_version: 13000, target, crate_version: version };
+        let headers: Vec<PathBuf> = bound.iter().map(|name| include.join(name)).collect();
+        let found = Found { headers: &headers, cuda_version: 13000, target, crate_version: version };
         let result = use_file(&file, &found, &out).map_err(|e| match e {
             Error::Failed { summary, details } => format!("{summary}\n{details}"),
             Error::Explained(text) | Error::Libclang(text) => text,

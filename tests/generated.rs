@@ -10,9 +10,6 @@ use libcuda_sys::*;
 #[path = "../build/env.rs"]
 mod env;
 #[allow(dead_code)]
-#[path = "../build/extras.rs"]
-mod extras;
-#[allow(dead_code)]
 #[path = "../build/fail.rs"]
 mod fail;
 #[allow(dead_code)]
