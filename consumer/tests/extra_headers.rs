@@ -5,6 +5,7 @@ use libcuda_sys::*;
 use libcuda_sys_consumer::*;
 
 /// What a call that needs a context answers on a thread without one.
+#[cfg(any(has_profiler, has_gl))]
 fn no_context_answer() -> CUresult {
     if unsafe { cuInit(0) } == CUDA_SUCCESS {
         CUDA_ERROR_INVALID_CONTEXT

@@ -3,7 +3,9 @@
 //! `cuGetProcAddress` hands out, called through its cudaTypedefs.h type. Where cudaProfiler.h was
 //! not found beside cuda.h, the profiler test is reported as ignored.
 
-use crate::common::{in_new_context, Outcome};
+#[cfg(cuda_header = "cudaProfiler.h")]
+use crate::common::in_new_context;
+use crate::common::Outcome;
 use crate::multi::{check_pattern, fill_pattern, load_pattern_module, seed, GatedTest, Ran, SENTINEL};
 use core::ffi::{c_int, c_void};
 use core::ptr;
