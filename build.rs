@@ -81,9 +81,9 @@ fn run() -> Result<(), Error> {
     let target_os = env::cargo("CARGO_CFG_TARGET_OS");
 
     // 1. Find the headers.
-    let world = inputs::World::gather();
+    let world = timing::step("pkg-config, python3, ldconfig", inputs::World::gather);
     let inp = world.inputs();
-    let headers = match discover::find_headers(&inp) {
+    let headers = match timing::step("find cuda.h", || discover::find_headers(&inp)) {
         Ok(h) => h,
         Err(discover::HeaderError::NotFound { .. }) if env::var("DOCS_RS").is_some() => {
             // docs.rs has no CUDA: the crate documents how its bindings are made, nothing more.

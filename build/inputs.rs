@@ -21,12 +21,19 @@ impl World {
     pub fn gather() -> World {
         let target_os = env::cargo("CARGO_CFG_TARGET_OS");
         let native = env::cargo("HOST") == env::cargo("TARGET");
+        // Three programs asked at once: python3's start alone is most of their time.
+        let (pkg_config_modules, python_site_packages, ldconfig_dirs) = std::thread::scope(|s| {
+            let pkg_config = s.spawn(|| if native { pkg_config_modules() } else { Vec::new() });
+            let python = s.spawn(|| if native { python_site_packages() } else { Vec::new() });
+            let ldconfig = if native && target_os == "linux" { ldconfig_dirs() } else { Vec::new() };
+            (pkg_config.join().unwrap_or_default(), python.join().unwrap_or_default(), ldconfig)
+        });
         World {
             target: env::cargo("TARGET"),
             target_arch: env::cargo("CARGO_CFG_TARGET_ARCH"),
-            pkg_config_modules: if native { pkg_config_modules() } else { Vec::new() },
-            python_site_packages: if native { python_site_packages() } else { Vec::new() },
-            ldconfig_dirs: if native && target_os == "linux" { ldconfig_dirs() } else { Vec::new() },
+            pkg_config_modules,
+            python_site_packages,
+            ldconfig_dirs,
             target_os,
         }
     }
