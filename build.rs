@@ -81,7 +81,7 @@ fn run() -> Result<(), Error> {
     let target_os = env::cargo("CARGO_CFG_TARGET_OS");
 
     // 1. Find the headers.
-    let world = timing::step("pkg-config, python3, ldconfig", inputs::World::gather);
+    let world = timing::step("pkg-config, ldconfig", inputs::World::gather);
     let inp = world.inputs();
     let headers = match timing::step("find cuda.h", || discover::find_headers(&inp)) {
         Ok(h) => h,

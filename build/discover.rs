@@ -53,8 +53,9 @@ pub struct Inputs<'a> {
     pub pkg_config: &'a dyn Fn(&str) -> Option<PkgConfig>,
     /// The installed `cuda-X.Y` pkg-config modules, in any order.
     pub pkg_config_modules: &'a [String],
-    /// site-packages directories of the python3 on PATH (empty when none).
-    pub python_site_packages: &'a [PathBuf],
+    /// site-packages directories of the python3 on PATH (empty when none); asked only when the
+    /// search gets that far (python3 takes a while to start).
+    pub python_site_packages: &'a dyn Fn() -> Vec<PathBuf>,
     /// Directories that `ldconfig -p` lists for libcuda.so.1 (empty when none).
     pub ldconfig_dirs: &'a [PathBuf],
     /// CUDA_VERSION of a cuda.h (the build asks the C preprocessor; tests read the text).
@@ -240,8 +241,9 @@ pub fn find_headers(inp: &Inputs) -> Result<Headers, HeaderError> {
         }
         places.extend(site_packages(&env, windows).iter().flat_map(|s| wheels(name, s)));
     }
-    places.extend(inp.python_site_packages.iter().flat_map(|s| wheels("python3", s)));
-    if inp.python_site_packages.is_empty() {
+    let python_site_packages = (inp.python_site_packages)();
+    places.extend(python_site_packages.iter().flat_map(|s| wheels("python3", s)));
+    if python_site_packages.is_empty() {
         places.push(("python3 site-packages".into(), Err("none (no python3 on PATH?)")));
     }
     let mut found = Vec::new();

@@ -13,27 +13,18 @@ pub struct World {
     target_os: String,
     target_arch: String,
     pkg_config_modules: Vec<String>,
-    python_site_packages: Vec<PathBuf>,
     ldconfig_dirs: Vec<PathBuf>,
 }
 
 impl World {
     pub fn gather() -> World {
         let target_os = env::cargo("CARGO_CFG_TARGET_OS");
-        let native = env::cargo("HOST") == env::cargo("TARGET");
-        // Three programs asked at once: python3's start alone is most of their time.
-        let (pkg_config_modules, python_site_packages, ldconfig_dirs) = std::thread::scope(|s| {
-            let pkg_config = s.spawn(|| if native { pkg_config_modules() } else { Vec::new() });
-            let python = s.spawn(|| if native { python_site_packages() } else { Vec::new() });
-            let ldconfig = if native && target_os == "linux" { ldconfig_dirs() } else { Vec::new() };
-            (pkg_config.join().unwrap_or_default(), python.join().unwrap_or_default(), ldconfig)
-        });
+        let native = native();
         World {
             target: env::cargo("TARGET"),
             target_arch: env::cargo("CARGO_CFG_TARGET_ARCH"),
-            pkg_config_modules,
-            python_site_packages,
-            ldconfig_dirs,
+            pkg_config_modules: if native { pkg_config_modules() } else { Vec::new() },
+            ldconfig_dirs: if native && target_os == "linux" { ldconfig_dirs() } else { Vec::new() },
             target_os,
         }
     }
@@ -48,7 +39,7 @@ impl World {
             root: Path::new("/"),
             pkg_config: &pkg_config,
             pkg_config_modules: &self.pkg_config_modules,
-            python_site_packages: &self.python_site_packages,
+            python_site_packages: &python_site_packages,
             ldconfig_dirs: &self.ldconfig_dirs,
             header_version: &header_version,
         }
@@ -75,8 +66,17 @@ fn pkg_config(module: &str) -> Option<PkgConfig> {
     Some(PkgConfig { include_dirs: lib.include_paths, lib_dirs: lib.link_paths })
 }
 
+/// Whether the build is for the machine it runs on: only then are its programs' answers (pkg-config,
+/// python3, ldconfig) about the target's libraries.
+fn native() -> bool {
+    env::cargo("HOST") == env::cargo("TARGET")
+}
+
 /// site-packages folders of the python3 on PATH (where NVIDIA's wheels put their headers).
 fn python_site_packages() -> Vec<PathBuf> {
+    if !native() {
+        return Vec::new();
+    }
     let python = env::var("PYTHON").unwrap_or_else(|| "python3".into());
     let code = "import site,sys;print('\\n'.join(site.getsitepackages()+[site.getusersitepackages()]))";
     output(Command::new(python).args(["-c", code])).map(|s| s.lines().map(PathBuf::from).collect()).unwrap_or_default()

@@ -92,6 +92,7 @@ impl Machine {
             let text = fs::read_to_string(path).map_err(|e| e.to_string())?;
             version_from_text(&text).ok_or_else(|| "no CUDA_VERSION".to_string())
         };
+        let python_site_packages = || self.site_packages.clone();
         f(&Inputs {
             var: &var,
             target: self.target,
@@ -101,7 +102,7 @@ impl Machine {
             root: &self.root,
             pkg_config: &pkg_config,
             pkg_config_modules: &self.modules,
-            python_site_packages: &self.site_packages,
+            python_site_packages: &python_site_packages,
             ldconfig_dirs: &self.ldconfig,
             header_version: &header_version,
         })
