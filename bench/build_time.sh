@@ -2,18 +2,19 @@
 # What depending on libcuda-sys costs a wrapper crate's users: cold `cargo build --release` of a
 # one-line binary, side by side with cudarc's driver module, alternating, medians.
 #
-#   bench/build_time.sh [ROUNDS]        (default 5; from the project root)
+#   bench/build_time.sh [ROUNDS] [BASE_COMMIT]    (default 5 rounds; from the project root)
 #
 # Variants, each in a fresh target directory every round, built in turn (A B C, B C A, ...):
 #   libcuda-sys           the default features (bindgen over cuda.h at build time)
 #   libcuda-sys-pregen    without the `bindgen` feature, from a file a `bindgen` build wrote
 #                         (LIBCUDA_SYS_BINDINGS); only where Cargo.toml has that feature
 #   cudarc                cudarc 0.19.10, driver only, dynamic loading, cuda-13000
+#   base, base-pregen     with BASE_COMMIT: the same two for that commit's tree, side by side
 # Headers: CUDA 13.0 (scripts/deps.sh). Registry crates are fetched before timing starts. Then one
 # more build of the default variant with --timings, whose unit times give the critical path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rounds=${1:-5}
+rounds=${1:-5} base=${2:-}
 source scripts/deps.sh
 unset LIBCUDA_SYS_LIB_DIR CUDA_PATH CUDA_HOME CUDA_ROOT CUDA_TOOLKIT_ROOT_DIR LIBCUDA_SYS_BINDINGS
 export LIBCUDA_SYS_INCLUDE_DIR=$CUDA_HEADERS_13_0
@@ -43,16 +44,26 @@ EOF
 }
 
 call='let mut v = 0; let r = unsafe { libcuda_sys::cuDriverGetVersion(&mut v) }; println!("{r:?} {v}");'
-variants=(libcuda-sys)
-consumer libcuda-sys "libcuda-sys = { path = \"$repo\" }" "$call"
-if grep -q '^bindgen = \[' Cargo.toml; then
+variants=()
+# The variants of one tree: NAME (its consumer; NAME-pregen without bindgen), the tree.
+trees() {
+  local name=$1 tree=$2
+  consumer "$name" "libcuda-sys = { path = \"$tree\" }" "$call"
+  variants+=("$name")
+  grep -q '^bindgen = \[' "$tree/Cargo.toml" || return 0
   # The file a build with bindgen writes, for the build without it.
-  (cd "$work/libcuda-sys" && CARGO_TARGET_DIR="$work/seed" cargo build -q --release)
-  bindings=$(find "$work/seed/release/build" -path '*libcuda-sys-*/out/bindings.rs' | head -n1)
-  [ -f "$bindings" ] || { echo "build_time: no bindings.rs from the seed build" >&2; exit 1; }
-  cp "$bindings" "$work/bindings.rs"
-  consumer libcuda-sys-pregen "libcuda-sys = { path = \"$repo\", default-features = false }" "$call"
-  variants+=(libcuda-sys-pregen)
+  (cd "$work/$name" && CARGO_TARGET_DIR="$work/seed-$name" cargo build -q --release)
+  bindings=$(find "$work/seed-$name/release/build" -path '*libcuda-sys-*/out/bindings.rs' | head -n1)
+  [ -f "$bindings" ] || { echo "build_time: no bindings.rs from the seed build of $name" >&2; exit 1; }
+  cp "$bindings" "$work/$name.bindings.rs"
+  consumer "$name-pregen" "libcuda-sys = { path = \"$tree\", default-features = false }" "$call"
+  variants+=("$name-pregen")
+}
+trees libcuda-sys "$repo"
+if [ -n "$base" ]; then
+  mkdir -p "$work/base-tree"
+  git archive "$base" | tar -x -C "$work/base-tree"
+  trees base "$work/base-tree"
 fi
 consumer cudarc 'cudarc = { version = "=0.19.10", default-features = false, features = ["std", "driver", "dynamic-loading", "cuda-13000"] }' \
   'let mut v = 0; let r = unsafe { cudarc::driver::sys::cuDriverGetVersion(&mut v) }; println!("{r:?} {v}");'
@@ -66,7 +77,7 @@ for ((round = 0; round < rounds; round++)); do
     v=${variants[$(((round + i) % n))]}
     rm -rf "$work/$v/target"
     env=()
-    [ "$v" = libcuda-sys-pregen ] && env=(LIBCUDA_SYS_BINDINGS="$work/bindings.rs")
+    [[ "$v" = *-pregen ]] && env=(LIBCUDA_SYS_BINDINGS="$work/${v%-pregen}.bindings.rs")
     start=$(date +%s.%N)
     (cd "$work/$v" && env "${env[@]}" cargo build -q --release --offline)
     end=$(date +%s.%N)
@@ -88,6 +99,15 @@ print(f"\n| variant | median s | min–max s | × cudarc |\n|---|---|---|---|")
 for v, ts in times.items():
     m = statistics.median(ts)
     print(f"| {v} | {m:.2f} | {min(ts):.2f}–{max(ts):.2f} | {m / base:.2f} |")
+# With a base commit: each round's ratio to it (the round's builds ran one after the other).
+for this, other in (("libcuda-sys", "base"), ("libcuda-sys-pregen", "base-pregen")):
+    if other in times and this in times:
+        per_round = {}
+        for r, v, t in rows:
+            per_round.setdefault(r, {})[v] = float(t)
+        ratios = [d[this] / d[other] for d in per_round.values() if this in d and other in d]
+        print(f"{this} / {other}: medians {statistics.median(times[this]) / statistics.median(times[other]):.2f}x; "
+              f"per round {' '.join(f'{x:.2f}' for x in ratios)}, median {statistics.median(ratios):.2f}")
 html = open(sys.argv[2]).read()
 units = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);\n", html, re.S).group(1))
 print("\nunits of the default variant, longest first (s):")
