@@ -21,7 +21,7 @@ use crate::extras::Bound;
 use crate::fail::{Context, Error};
 use crate::pregenerated::Generated;
 use crate::probe::Probe;
-use crate::provenance::{fnv1a64, Provenance};
+use crate::provenance::{header_hash, Provenance};
 use quote::{format_ident, quote};
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -330,12 +330,7 @@ pub fn bindings(
 
 /// The file's first lines: what it was generated from.
 fn provenance(bound: &Bound, cuda_version: u32, target: &str) -> Result<String, String> {
-    let mut hashes = Vec::new();
-    for file in &bound.files {
-        let bytes = fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        hashes.push((name, fnv1a64(&bytes)));
-    }
+    let mut hashes = bound.files.iter().map(|file| header_hash(file)).collect::<Result<Vec<_>, _>>()?;
     // cuda.h comes first (build/extras.rs), the headers bound with it after.
     let cuda_h_hash = hashes.remove(0).1;
     let provenance = Provenance {

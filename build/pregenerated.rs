@@ -18,7 +18,7 @@
 //! ```
 
 use crate::fail::Error;
-use crate::provenance::{fnv1a64, Provenance};
+use crate::provenance::{header_hash, header_name, Provenance};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -138,9 +138,8 @@ pub fn use_file(path: &Path, found: &Found, out_dir: &Path) -> Result<Generated,
         mismatches.push(format!("made from a header with CUDA_VERSION {}, the header found has {}", made.cuda_version, found.cuda_version));
     }
     let recorded = recorded_headers(&made);
-    let file_name = |f: &PathBuf| f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let recorded_names: Vec<String> = recorded.iter().map(|(name, _)| name.clone()).collect();
-    let bound_names: Vec<String> = found.headers.iter().map(file_name).collect();
+    let bound_names: Vec<String> = found.headers.iter().map(|h| header_name(h)).collect();
     if recorded_names != bound_names {
         mismatches.push(format!(
             "made from the headers {}, this build binds {} (the headers found beside cuda.h and the features gl, egl, vdpau decide)",
@@ -150,17 +149,14 @@ pub fn use_file(path: &Path, found: &Found, out_dir: &Path) -> Result<Generated,
     }
     for (name, recorded) in &recorded {
         // A header recorded but not bound here is reported above.
-        let Some(header) = found.headers.iter().find(|f| file_name(f) == *name) else {
+        let Some(header) = found.headers.iter().find(|h| header_name(h) == *name) else {
             continue;
         };
-        match fs::read(header) {
-            Ok(bytes) if fnv1a64(&bytes) == *recorded => {}
-            Ok(bytes) => mismatches.push(format!(
-                "made from a {name} with FNV-1a 64 {recorded:016x}, the one found ({}) has {:016x}",
-                header.display(),
-                fnv1a64(&bytes)
-            )),
-            Err(e) => mismatches.push(format!("made from a {name} with FNV-1a 64 {recorded:016x}; {}: {e}", header.display())),
+        match header_hash(header) {
+            Ok((_, hash)) if hash == *recorded => {}
+            Ok((_, hash)) => mismatches
+                .push(format!("made from a {name} with FNV-1a 64 {recorded:016x}, the one found ({}) has {hash:016x}", header.display())),
+            Err(e) => mismatches.push(format!("made from a {name} with FNV-1a 64 {recorded:016x}; {e}")),
         }
     }
     if !mismatches.is_empty() {
@@ -193,6 +189,7 @@ fn recorded_headers(made: &Provenance) -> Vec<(String, u64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provenance::fnv1a64;
 
     #[test]
     fn build_data_reads_back() {

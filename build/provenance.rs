@@ -13,6 +13,8 @@
 //! // cudaTypedefs.h FNV-1a 64: 5b0c2e8d1f6a4739
 //! ```
 
+use std::path::Path;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Provenance {
     pub crate_version: String,
@@ -73,6 +75,18 @@ impl Provenance {
             other_headers,
         })
     }
+}
+
+/// A bound header's name as a file records it: its file name.
+pub fn header_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// A bound header as a file records it: [`header_name`] and the [`fnv1a64`] of its bytes.
+/// Err: `path: why` it could not be read.
+pub fn header_hash(path: &Path) -> Result<(String, u64), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((header_name(path), fnv1a64(&bytes)))
 }
 
 /// FNV-1a, 64 bits: a stable fingerprint of the header read (not a defence against tampering).
