@@ -1,4 +1,4 @@
-//! Where the build script's time goes: each step prints `libcuda-sys: time: STEP N.NNN s`
+//! Where the build script's time goes: each stage prints `libcuda-sys: time: STAGE N.NNN s`
 //! (visible with `cargo build -vv`).
 
 use std::time::Instant;

@@ -69,7 +69,7 @@ use std::string::String;
 use std::sync::OnceLock;
 use std::vec::Vec;
 
-// DEFAULT_LIBRARY and RENAMES, written by the build script (build/dynamic.rs).
+// DEFAULT_LIBRARY and RENAMES, written by the build script (build/bindings/passes/dynamic.rs).
 include!(concat!(env!("OUT_DIR"), "/dynamic.rs"));
 
 /// The environment variable that names the driver library to open instead of [`DEFAULT_LIBRARY`].

@@ -8,10 +8,8 @@
 
 #[path = "build/compile.rs"]
 mod compile;
-// Shared with libcuda-sys's build script; the hidden names of dynamic-loading are not used here.
-#[allow(dead_code)]
-#[path = "../build/conventions.rs"]
-mod conventions;
+// What libcuda-sys's build script shares with the crate's other targets; the provenance and the
+// build data of the generated file are not used here.
 #[path = "build/generate.rs"]
 mod generate;
 #[path = "build/header.rs"]
@@ -24,6 +22,9 @@ mod model;
 mod modes;
 #[path = "build/plant.rs"]
 mod plant;
+#[allow(dead_code)]
+#[path = "../build/shared/mod.rs"]
+mod shared;
 #[path = "build/stub.rs"]
 mod stub;
 
@@ -41,7 +42,7 @@ fn main() {
 fn run() -> Result<(), String> {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build");
-    println!("cargo:rerun-if-changed=../build/conventions.rs");
+    println!("cargo:rerun-if-changed=../build/shared");
 
     // 1. What libcuda-sys was built from.
     let inputs = inputs::Inputs::read()?;
@@ -112,7 +113,7 @@ fn per_thread_check(file: &syn::File, inputs: &inputs::Inputs, release: &str) ->
     let model = model::Model::new(&modes::per_thread_view(file)?);
     let plan = generate::plan(&model, &header, inputs.dynamic);
     let findings = compile::c_side(&plan, "per_thread", inputs, true)?;
-    let module = format!("#[allow(unused_imports)]\nuse ::libcuda_sys::{} as b;", conventions::PER_THREAD_MODULE);
+    let module = format!("#[allow(unused_imports)]\nuse ::libcuda_sys::{} as b;", shared::PER_THREAD_MODULE);
     let rust = generate::rust_source(&plan, "per_thread", &module, release, true, &findings);
     header::write(&inputs.out_dir.join("per_thread/checks.rs"), &rust)?;
     Ok(header)

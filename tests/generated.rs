@@ -4,20 +4,11 @@
 
 use libcuda_sys::*;
 
-// How the generated file records what it was made from (provenance) and the build data at its end
-// (pregenerated, which uses env and fail).
+// How the generated file records what it was made from (provenance) and the build data at its end.
 #[allow(dead_code)]
-#[path = "../build/env.rs"]
-mod env;
-#[allow(dead_code)]
-#[path = "../build/fail.rs"]
-mod fail;
-#[allow(dead_code)]
-#[path = "../build/pregenerated.rs"]
-mod pregenerated;
-#[allow(dead_code)]
-#[path = "../build/provenance.rs"]
-mod provenance;
+#[path = "../build/shared/mod.rs"]
+mod shared;
+use shared::{build_data, provenance};
 
 /// The generated file itself (this package's OUT_DIR).
 const BINDINGS: &str = include_str!(concat!(env!("OUT_DIR"), "/bindings.rs"));
@@ -100,10 +91,10 @@ fn the_file_says_what_it_was_generated_from() {
 }
 
 /// The file is complete by itself: the build data at its end (what a build without bindgen reads,
-/// build/pregenerated.rs) holds the files this build wrote beside it, and the symbols it declares.
+/// build/shared/build_data.rs) holds the files this build wrote beside it, and the symbols it declares.
 #[test]
 fn the_build_data_is_what_the_build_used() {
-    let data = pregenerated::Generated::read(BINDINGS).unwrap();
+    let data = build_data::BuildData::read(BINDINGS).unwrap();
     assert!(data.functions.iter().any(|f| f == "cuInit"));
     assert!(data.per_thread_functions.iter().any(|f| f.ends_with("_ptds")), "{:?}", data.per_thread_functions);
     assert!(data.files.iter().any(|(name, _)| name == "dynamic.rs"));

@@ -5,10 +5,11 @@ use core::ffi::{c_char, CStr};
 use libcuda_sys::*;
 use libcuda_sys_consumer::*;
 
-// How the generated file records what it was made from (libcuda-sys's build/provenance.rs).
+// How the generated file records what it was made from (libcuda-sys's build/shared/provenance.rs).
 #[allow(dead_code)]
-#[path = "../../build/provenance.rs"]
-mod provenance;
+#[path = "../../build/shared/mod.rs"]
+mod shared;
+use shared::provenance;
 
 /// DEP_CUDA_BINDINGS names a file that says it was made from the very header of DEP_CUDA_INCLUDE,
 /// of this CUDA_VERSION, for this target.

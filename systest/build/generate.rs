@@ -24,10 +24,10 @@
 //! tag (`struct CUDA_MEMCPY2D_st`, `enum cudaError_enum`), aliases by their typedef name, and
 //! records C cannot name (members of anonymous type) through `__typeof__` of the member.
 
-use crate::conventions::c_primitive;
 use crate::header::Header;
 use crate::inputs::Headers;
 use crate::model::{option_fn, path_name, Class, FieldKind, Model, Record};
+use crate::shared::c_primitive;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt::Write as _;
 use syn::Type;

@@ -56,7 +56,7 @@ pub fn c_build(headers: &Headers, per_thread: bool) -> cc::Build {
     // `warnings(false)` would pass `-w`, which silences the very diagnostics the check relies on.
     build.includes(&headers.include_dirs).cargo_metadata(false).extra_warnings(false);
     if per_thread {
-        build.define(crate::conventions::PER_THREAD_MACRO, None);
+        build.define(crate::shared::PER_THREAD_MACRO, None);
     }
     build
 }

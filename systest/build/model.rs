@@ -43,7 +43,7 @@ pub struct Function {
     pub ret: Option<Type>,
     pub variadic: bool,
     /// An extern bound to a C wrapper of a static inline function
-    /// (`#[link_name = "NAME__extern"]`, `conventions::static_fn_symbol`), compiled by the crate's build.
+    /// (`#[link_name = "NAME__extern"]`, `shared::static_fn_symbol`), compiled by the crate's build.
     pub wraps_inline: bool,
 }
 
@@ -106,7 +106,7 @@ impl Model {
                             let mut function = function(&f.sig);
                             function.wraps_inline = f.attrs.iter().any(|a| {
                                 matches!(&a.meta, syn::Meta::NameValue(nv) if nv.path.is_ident("link_name")
-                                    && matches!(&nv.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) if s.value() == crate::conventions::static_fn_symbol(&function.name)))
+                                    && matches!(&nv.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) if s.value() == crate::shared::static_fn_symbol(&function.name)))
                             });
                             model.functions.push(function);
                         }

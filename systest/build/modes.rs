@@ -8,7 +8,7 @@
 //!   the module's own public items, and the root's items its glob import brings that no item of
 //!   the module shadows.
 
-use crate::conventions::{DYNAMIC_FEATURE, PER_THREAD_MODULE};
+use crate::shared::{DYNAMIC_FEATURE, PER_THREAD_MODULE};
 use std::collections::BTreeSet;
 use syn::{Attribute, ForeignItem, Item, Meta, UseTree, Visibility};
 

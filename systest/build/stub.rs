@@ -11,7 +11,7 @@
 //! through `DT_RPATH` (`-rpath` with `--disable-new-dtags`), which the dynamic loader consults
 //! before `LD_LIBRARY_PATH`, so neither Cargo's nor the user's library path can slip the real
 //! driver in. It is never called: a call would return `CUDA_ERROR_STUB_LIBRARY` (34). It is built
-//! by the same function as the crate's own link stub (`build/conventions.rs`).
+//! by the same function as the crate's own link stub (`build/shared/stub.rs`).
 
 use std::path::Path;
 
@@ -23,7 +23,8 @@ pub fn libcuda(functions: &[String], out_dir: &Path) -> Result<(), String> {
         return Ok(());
     }
     let dir = out_dir.join("stub");
-    let so = crate::conventions::compile_stub(functions, &dir, "libcuda.so.1")?;
+    let compiler = cc::Build::new().cargo_metadata(false).get_compiler().to_command();
+    let so = crate::shared::stub::compile(compiler, functions, &dir, "libcuda.so.1")?;
     // Linked by its path, not through a search directory: Cargo puts the search directories of
     // build scripts on LD_LIBRARY_PATH for every test it runs, and this stub must reach no other
     // test binary of the workspace.

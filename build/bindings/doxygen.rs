@@ -1,5 +1,20 @@
-//! The header's documentation as rustdoc renders it: what doxygen-bindgen leaves of cuda.h's
-//! Doxygen, mended so that `cargo doc` shows it without warnings.
+//! The header's documentation as rustdoc renders it: cuda.h's Doxygen turned into Markdown by
+//! doxygen-bindgen, then mended here (NVIDIA's aliases, `\code` blocks, `::name` references,
+//! brackets that are no links, punctuation inside code spans) so that `cargo doc` shows it without
+//! warnings.
+
+use std::collections::HashMap;
+
+/// Converts every comment bindgen handed over (by placeholder number) into a doc comment's text.
+pub fn convert_all(comments: impl Iterator<Item = (usize, String)>) -> HashMap<usize, String> {
+    comments
+        .map(|(n, comment)| {
+            let doc = tidy_doc(&doxygen_bindgen::transform(&comment).unwrap_or(comment));
+            // `/// Text`, not `///Text`, once printed.
+            (n, if doc.starts_with(char::is_whitespace) { doc } else { format!(" {doc}") })
+        })
+        .collect()
+}
 
 /// Turns what doxygen-bindgen leaves into Markdown that rustdoc renders without warnings.
 pub fn tidy_doc(doc: &str) -> String {

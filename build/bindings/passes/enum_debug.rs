@@ -1,5 +1,5 @@
 // The module `enum_debug` of the generated bindings: the `Debug` of every enum calls `fmt` with its
-// enumerators. build/enums.rs includes this file's text and puts its items into the generated
+// enumerators. build/bindings/passes/enums.rs includes this file's text and puts its items into the generated
 // file; it is not compiled into the build script.
 
 /// `Debug` of an enum value: the name of the first enumerator the header declares with that value;

@@ -1,9 +1,15 @@
-//! The conventions that the build script and systest's build script must agree on, defined once:
-//! both include this file (`#[path]`). It uses nothing but `std` and `cc`.
+//! What the build script shares with the crate's other targets (its tests, the ABI check in
+//! `systest/`, the dependent in `consumer/`), which include this module tree: the names the
+//! generated file and its checkers agree on, the generated file's first lines ([`provenance`]) and
+//! its build data ([`build_data`]), and the link stub ([`stub`]). It uses nothing but `std`.
 
-use std::fmt::Write as _;
-use std::fs;
-use std::path::{Path, PathBuf};
+pub mod build_data;
+pub mod provenance;
+pub mod stub;
+
+/// The umbrella header's name in OUT_DIR: it includes every header bound, and the C wrappers of
+/// static inline functions include it by this name (through `-I OUT_DIR`).
+pub const UMBRELLA: &str = "libcuda_sys.h";
 
 /// The macro that selects cuda.h's per-thread default stream mapping.
 pub const PER_THREAD_MACRO: &str = "CUDA_API_PER_THREAD_DEFAULT_STREAM";
@@ -66,40 +72,4 @@ pub fn c_primitive(rust: &str) -> Option<&'static str> {
         "bool" => "_Bool",
         _ => return None,
     })
-}
-
-/// `CUDA_ERROR_STUB_LIBRARY`: what every function of NVIDIA's stub library returns, and what the
-/// functions of the stubs built here return.
-pub const STUB_RESULT: u32 = 34;
-
-/// Compiles `dir/so_name`, a shared library with SONAME `libcuda.so.1` that exports `functions`,
-/// each with its own body (a counter of its own, so that no compiler folds two functions into one
-/// address) returning [`STUB_RESULT`]. The C source is kept beside it as `libcuda_stub.c`.
-pub fn compile_stub(functions: &[String], dir: &Path, so_name: &str) -> Result<PathBuf, String> {
-    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let mut src = format!(
-        "/* A stub of libcuda generated from cuda.h by libcuda-sys: every function returns {STUB_RESULT}. */\n\
-         static volatile int calls[{}];\n",
-        functions.len().max(1)
-    );
-    for (i, f) in functions.iter().enumerate() {
-        let _ = writeln!(src, "int {f}(void) {{ calls[{i}]++; return {STUB_RESULT}; }}");
-    }
-    let c_file = dir.join("libcuda_stub.c");
-    fs::write(&c_file, src).map_err(|e| format!("cannot write {}: {e}", c_file.display()))?;
-    let so = dir.join(so_name);
-    let compiler = cc::Build::new().cargo_metadata(false).get_compiler();
-    // `-O0` after the profile's flags: nothing here is worth optimizing, and `-O3` (release)
-    // made this compile take three times as long.
-    let status = compiler
-        .to_command()
-        .args(["-O0", "-shared", "-fPIC", "-Wl,-soname,libcuda.so.1", "-o"])
-        .arg(&so)
-        .arg(&c_file)
-        .status()
-        .map_err(|e| format!("cannot run the C compiler {}: {e}", compiler.path().display()))?;
-    if !status.success() {
-        return Err(format!("the C compiler failed to build the stub {} ({status})", so.display()));
-    }
-    Ok(so)
 }

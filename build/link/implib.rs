@@ -12,6 +12,7 @@
 //!
 //! Either way the crate links `-l dylib=cuda`, as it would against `cuda.lib`.
 
+use crate::config::Config;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -66,7 +67,7 @@ fn dlltool_candidates(compiler: &Path) -> Vec<PathBuf> {
     candidates
 }
 
-fn run(mut cmd: Command, what: &str) -> Result<(), String> {
+fn run_tool(mut cmd: Command, what: &str) -> Result<(), String> {
     let out = cmd.output().map_err(|e| format!("cannot run {what} ({cmd:?}): {e}"))?;
     if !out.status.success() {
         return Err(format!(
@@ -81,10 +82,9 @@ fn run(mut cmd: Command, what: &str) -> Result<(), String> {
 
 /// Writes the import library of `nvcuda.dll` exporting `functions` into `OUT_DIR/implib`;
 /// returns that folder.
-pub fn nvcuda(functions: &[String], out_dir: &Path) -> Result<PathBuf, String> {
-    let (target, arch, env) =
-        (crate::env::cargo("TARGET"), crate::env::cargo("CARGO_CFG_TARGET_ARCH"), crate::env::cargo("CARGO_CFG_TARGET_ENV"));
-    let dir = out_dir.join("implib");
+pub fn nvcuda(config: &Config, functions: &[String]) -> Result<PathBuf, String> {
+    let (target, arch, env) = (&config.target, &config.target_arch, &config.target_env);
+    let dir = config.out_dir.join("implib");
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let def = dir.join("nvcuda.def");
     fs::write(&def, def_file(functions)).map_err(|e| format!("cannot write {}: {e}", def.display()))?;
@@ -93,18 +93,18 @@ pub fn nvcuda(functions: &[String], out_dir: &Path) -> Result<PathBuf, String> {
     };
 
     if env == "msvc" {
-        let machine = lib_machine(&arch).ok_or_else(unknown)?;
-        let mut lib = cc::windows_registry::find(&target, "lib.exe")
+        let machine = lib_machine(arch).ok_or_else(unknown)?;
+        let mut lib = cc::windows_registry::find(target, "lib.exe")
             .ok_or_else(|| format!("cannot find MSVC's lib.exe for {target}, which writes the import library; set LIBCUDA_SYS_LIB_DIR to the folder holding cuda.lib (the toolkit's lib\\x64)"))?;
         lib.arg(format!("/def:{}", def.display()))
             .arg(format!("/machine:{machine}"))
             .arg(format!("/out:{}", dir.join("cuda.lib").display()));
-        run(lib, "lib.exe")?;
+        run_tool(lib, "lib.exe")?;
         return Ok(dir);
     }
 
-    let machine = dlltool_machine(&arch).ok_or_else(unknown)?;
-    let candidates = match crate::env::var("DLLTOOL") {
+    let machine = dlltool_machine(arch).ok_or_else(unknown)?;
+    let candidates = match config.var("DLLTOOL") {
         Some(tool) => vec![PathBuf::from(tool)],
         None => dlltool_candidates(cc::Build::new().cargo_metadata(false).get_compiler().path()),
     };
@@ -112,7 +112,7 @@ pub fn nvcuda(functions: &[String], out_dir: &Path) -> Result<PathBuf, String> {
     for tool in &candidates {
         let mut cmd = Command::new(tool);
         cmd.arg("-d").arg(&def).args(["-D", "nvcuda.dll", "-m", machine, "-l"]).arg(dir.join("libcuda.dll.a"));
-        match run(cmd, &tool.display().to_string()) {
+        match run_tool(cmd, &tool.display().to_string()) {
             Ok(()) => {
                 println!("libcuda-sys: import library {} written by {}", dir.join("libcuda.dll.a").display(), tool.display());
                 return Ok(dir);

@@ -5,12 +5,12 @@
 //! versioned type (`PFN_cuCtxCreate` → `PFN_cuCtxCreate_v3020`, before CUDA 13).
 //!
 //! Every object-like macro that the bound headers define is written into one C file after the
-//! wrapper header that includes them all, and expanded with the target's C compiler (through the
+//! umbrella header that includes them all, and expanded with the target's C compiler (through the
 //! `cc` crate), with the same defines the bindings are generated with. Nothing here is typed by
 //! hand, so it is right for whichever release of the header is found.
 
-use crate::conventions::PER_THREAD_MACRO;
-use crate::extras::Bound;
+use crate::find::bound::Bound;
+use crate::shared::PER_THREAD_MACRO;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -133,7 +133,7 @@ fn parse_cast(expansion: &str) -> Option<(String, String)> {
 
 /// Expands every macro of the bound headers with the C compiler and reads back the answers; with
 /// `per_thread`, as C does with `CUDA_API_PER_THREAD_DEFAULT_STREAM` defined.
-pub fn run(bound: &Bound, per_thread: bool, out_dir: &Path) -> Result<Probe, String> {
+pub fn expand(bound: &Bound, per_thread: bool, out_dir: &Path) -> Result<Probe, String> {
     let header_path = &bound.files[0];
     let mut macros: Vec<String> = Vec::new();
     for file in &bound.files {
@@ -146,7 +146,7 @@ pub fn run(bound: &Bound, per_thread: bool, out_dir: &Path) -> Result<Probe, Str
     }
     let wanted: Vec<&String> = macros.iter().filter(|m| !m.starts_with("__")).collect();
 
-    let mut src = bound.wrapper_text();
+    let mut src = bound.umbrella_text();
     for (i, name) in wanted.iter().enumerate() {
         src.push_str(&format!("libcuda_sys_probe_{i} = {name} ;\n"));
     }
@@ -200,6 +200,22 @@ pub fn run(bound: &Bound, per_thread: bool, out_dir: &Path) -> Result<Probe, Str
         return Err(format!("{} does not define CUDA_VERSION", header_path.display()));
     }
     Ok(probe)
+}
+
+/// A probe's answers for the passes' unit tests: `renames` and `type_renames` as name → target,
+/// `inline` the functions the header defines itself.
+#[cfg(test)]
+pub fn test_probe(renames: &[(&str, &str)], type_renames: &[(&str, &str)], inline: &[&str]) -> Probe {
+    let pairs = |list: &[(&str, &str)]| list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    Probe {
+        version: 13000,
+        renames: pairs(renames),
+        casts: Vec::new(),
+        undefined: Vec::new(),
+        unsigned: Vec::new(),
+        type_renames: pairs(type_renames),
+        inline: inline.iter().map(|s| s.to_string()).collect(),
+    }
 }
 
 #[cfg(test)]

@@ -15,10 +15,10 @@
 //!   (`cuMemcpyHtoD_v2`: with the macro only `cuMemcpyHtoD_v2_ptds` is declared), so that the glob
 //!   import does not offer it.
 
-use crate::conventions::{c_primitive, static_fn_symbol, DYNAMIC_FEATURE, PER_THREAD_MACRO, PER_THREAD_MODULE};
-use crate::dynamic;
-use crate::generate::{extern_block, Function};
-use crate::probe::Probe;
+use super::dynamic;
+use super::functions::{extern_block, Function};
+use crate::bindings::probe::Probe;
+use crate::shared::{c_primitive, static_fn_symbol, DYNAMIC_FEATURE, PER_THREAD_MACRO, PER_THREAD_MODULE};
 use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -102,7 +102,7 @@ pub fn module(
             decl.attrs.push(parse_quote!(#[link_name = #link_name]));
             inline.push(decl);
         } else {
-            wrappers.push(dynamic::wrapper(&decl, symbol, None)?);
+            wrappers.push(dynamic::lazy_function(&decl, symbol, None)?);
             functions.push(symbol.clone());
             linked.push(decl);
         }
@@ -206,4 +206,71 @@ fn c_declaration(ty: &Type, declarator: &str, records: &BTreeMap<String, &'stati
         }
     }
     spell(ty, false, declarator.to_string(), records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bindings::probe::test_probe;
+
+    fn root() -> Vec<Function> {
+        let mut file: syn::File = parse_quote! {
+            unsafe extern "C" {
+                #[doc = " Copies"]
+                pub fn cuMemcpyHtoD_v2(dst: CUdeviceptr, src: *const ::core::ffi::c_void, n: usize) -> CUresult;
+                pub fn cuInit(flags: ::core::ffi::c_uint) -> CUresult;
+                pub fn cuGetProcAddress_v2(symbol: *const ::core::ffi::c_char, pfn: *mut *mut ::core::ffi::c_void, version: ::core::ffi::c_int, flags: cuuint64_t, status: *mut CUdriverProcAddressQueryResult) -> CUresult;
+            }
+        };
+        super::super::functions::take(&mut file).map(|(_, f)| f).unwrap_or_default()
+    }
+
+    fn per_thread() -> PerThread {
+        let default = test_probe(&[("cuMemcpyHtoD", "cuMemcpyHtoD_v2")], &[], &[]);
+        let per_thread = test_probe(
+            &[("cuMemcpyHtoD", "cuMemcpyHtoD_v2_ptds"), ("cuGetProcAddress_v2", "cuGetProcAddress_v2_ptsz")],
+            &[],
+            &["cuGetProcAddress_v2_ptsz"],
+        );
+        let records = BTreeMap::from([("CUdriverProcAddressQueryResult".to_string(), "enum")]);
+        module(&root(), &default, &per_thread, &records).unwrap()
+    }
+
+    #[test]
+    fn the_module_declares_each_per_thread_symbol_with_the_roots_prototype() {
+        let p = per_thread();
+        let Item::Mod(m) = &p.module else { panic!("no module") };
+        let text = quote!(#m).to_string();
+        assert!(text.starts_with("# [doc = \" The whole Driver API as C code sees it"), "{text}");
+        assert!(text.contains("pub use super :: * ;"), "{text}");
+        assert!(
+            text.contains(
+                "pub fn cuMemcpyHtoD_v2_ptds (dst : CUdeviceptr , src : * const :: core :: ffi :: c_void , n : usize) -> CUresult ;"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("pub use self :: cuMemcpyHtoD_v2_ptds as cuMemcpyHtoD ;"), "{text}");
+        // The default symbol is no name C can call in this mode.
+        assert!(text.contains("const cuMemcpyHtoD_v2 : () = () ;"), "{text}");
+        // The function cuda.h defines itself is bound to its C wrapper.
+        assert!(text.contains("# [link_name = \"cuGetProcAddress_v2_ptsz__extern\"] pub fn cuGetProcAddress_v2_ptsz"), "{text}");
+        assert_eq!(p.functions, ["cuMemcpyHtoD_v2_ptds"]);
+        assert_eq!(p.calls, ["cuGetProcAddress_v2"]);
+        assert_eq!(p.names, 2);
+    }
+
+    #[test]
+    fn the_c_wrapper_spells_each_parameter_in_c() {
+        let source = per_thread().c_source.unwrap();
+        assert!(source.contains("#define CUDA_API_PER_THREAD_DEFAULT_STREAM\n#include <cuda.h>\n"), "{source}");
+        let expected = "CUresult cuGetProcAddress_v2_ptsz__extern(const char *symbol, void **pfn, int version, cuuint64_t flags, \
+                        enum CUdriverProcAddressQueryResult *status) { return cuGetProcAddress_v2_ptsz(symbol, pfn, version, flags, status); }";
+        assert!(source.contains(expected), "{source}");
+    }
+
+    #[test]
+    fn without_the_macro_applied_the_module_fails() {
+        let default = test_probe(&[("cuMemcpyHtoD", "cuMemcpyHtoD_v2")], &[], &[]);
+        assert!(module(&root(), &default, &default, &BTreeMap::new()).err().unwrap().contains("did not apply the macro"));
+    }
 }

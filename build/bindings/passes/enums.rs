@@ -55,7 +55,7 @@ pub fn extend(file: &mut syn::File, enums: &[String]) -> Result<usize, String> {
             added.extend(bit_operators(&ty));
         }
     }
-    let helper = syn::parse_file(include_str!("enum_debug.rs")).map_err(|e| format!("build/enum_debug.rs: {e}"))?;
+    let helper = syn::parse_file(include_str!("enum_debug.rs")).map_err(|e| format!("build/bindings/passes/enum_debug.rs: {e}"))?;
     let mut module: syn::ItemMod = parse_quote! {
         /// The `Debug` impls of the enums (build/enum_debug.rs).
         mod enum_debug {}
@@ -106,4 +106,67 @@ fn bit_operators(ty: &syn::Ident) -> [Item; 4] {
         parse_quote!(impl ::core::ops::BitAnd for #ty { type Output = Self; #[inline] fn bitand(self, other: Self) -> Self { #ty(self.0 & other.0) } }),
         parse_quote!(impl ::core::ops::BitAndAssign for #ty { #[inline] fn bitand_assign(&mut self, other: Self) { self.0 &= other.0; } }),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bindgen_enum(name: &str) -> syn::File {
+        let ty = format_ident!("{name}");
+        parse_quote! {
+            #[repr(transparent)]
+            #[derive(Debug, Copy, Clone, PartialEq, Eq)]
+            pub struct #ty(pub ::core::ffi::c_uint);
+            #[doc = " the first"]
+            pub const CU_A: #ty = #ty(1);
+            pub const CU_B: #ty = #ty(2);
+            pub const CU_OTHER: u32 = 3;
+        }
+    }
+
+    #[test]
+    fn enumerators_become_associated_constants_with_a_debug_by_name() {
+        let mut file = bindgen_enum("CUresult_enum");
+        assert_eq!(extend(&mut file, &["CUresult_enum".into()]).unwrap(), 0);
+        let text = quote!(#file).to_string();
+        assert!(text.contains("# [derive (Copy , Clone , PartialEq , Eq)] pub struct CUresult_enum"), "Debug is no longer derived: {text}");
+        assert!(
+            text.contains("impl CUresult_enum { # [doc = \" the first\"] pub const CU_A : Self = CU_A ; pub const CU_B : Self = CU_B ; }"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "enum_debug :: fmt (f , self . 0 as i128 , & [(CU_A . 0 as i128 , \"CU_A\") , (CU_B . 0 as i128 , \"CU_B\")] , false)"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("BitOr"), "{text}");
+        assert!(text.contains("mod enum_debug"), "{text}");
+    }
+
+    #[test]
+    fn flag_enums_get_cs_operators() {
+        let mut file = bindgen_enum("CUctx_flags_enum");
+        assert_eq!(extend(&mut file, &["CUctx_flags_enum".into()]).unwrap(), 1);
+        let text = quote!(#file).to_string();
+        for op in ["BitOr for CUctx_flags_enum", "BitOrAssign", "BitAnd for", "BitAndAssign"] {
+            assert!(text.contains(op), "{op}: {text}");
+        }
+    }
+
+    #[test]
+    fn an_enum_that_is_no_newtype_fails() {
+        let mut file: syn::File = parse_quote!(
+            pub enum CUx {
+                A,
+            }
+        );
+        assert!(extend(&mut file, &["CUx".into()]).unwrap_err().contains("is not a newtype struct"));
+        let mut file: syn::File = parse_quote!(
+            #[derive(Clone)]
+            pub struct CUy(pub u32);
+        );
+        assert!(extend(&mut file, &["CUy".into()]).unwrap_err().contains("derives no Debug"));
+    }
 }

@@ -1,48 +1,48 @@
-//! The impure half of discovery: everything `discover` looks at that comes from outside the
-//! filesystem — variables, pkg-config, python3, ldconfig, the C preprocessor — gathered here so
-//! that `discover` itself stays a pure function that tests can drive.
+//! The impure half of discovery: everything it looks at that comes from outside the filesystem —
+//! variables, pkg-config, python3, ldconfig, the C preprocessor — gathered here, so that the rest
+//! of `find` stays a pure function that tests drive.
 
-use crate::discover::{Inputs, PkgConfig};
-use crate::env;
+use super::{Inputs, PkgConfig};
+use crate::config::Config;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub struct World {
-    target: String,
-    target_os: String,
-    target_arch: String,
+/// What pkg-config and ldconfig list, asked once.
+pub struct Machine<'a> {
+    config: &'a Config,
     pkg_config_modules: Vec<String>,
     ldconfig_dirs: Vec<PathBuf>,
 }
 
-impl World {
-    pub fn gather() -> World {
-        let target_os = env::cargo("CARGO_CFG_TARGET_OS");
-        let native = native();
-        World {
-            target: env::cargo("TARGET"),
-            target_arch: env::cargo("CARGO_CFG_TARGET_ARCH"),
-            pkg_config_modules: if native { pkg_config_modules() } else { Vec::new() },
-            ldconfig_dirs: if native && target_os == "linux" { ldconfig_dirs() } else { Vec::new() },
-            target_os,
+impl<'a> Machine<'a> {
+    pub fn gather(config: &'a Config) -> Machine<'a> {
+        let native = config.native();
+        Machine {
+            config,
+            pkg_config_modules: if native { pkg_config_modules(config) } else { Vec::new() },
+            ldconfig_dirs: if native && config.target_os == "linux" { ldconfig_dirs() } else { Vec::new() },
         }
     }
 
-    pub fn inputs(&self) -> Inputs<'_> {
-        Inputs {
-            var: &env::var,
-            target: &self.target,
-            target_os: &self.target_os,
-            host_windows: env::cargo("HOST").contains("-windows"),
-            target_arch: &self.target_arch,
+    /// Runs `f` with the inputs discovery reads.
+    pub fn with_inputs<R>(&self, f: impl FnOnce(&Inputs) -> R) -> R {
+        let config = self.config;
+        let var = |name: &str| config.var(name);
+        let python_site_packages = || python_site_packages(config);
+        let header_version = |cuda_h: &Path| header_version(config, cuda_h);
+        f(&Inputs {
+            var: &var,
+            target_os: &config.target_os,
+            host_windows: config.host_windows(),
+            target_arch: &config.target_arch,
             root: Path::new("/"),
             pkg_config: &pkg_config,
             pkg_config_modules: &self.pkg_config_modules,
             python_site_packages: &python_site_packages,
             ldconfig_dirs: &self.ldconfig_dirs,
             header_version: &header_version,
-        }
+        })
     }
 }
 
@@ -52,8 +52,9 @@ fn output(cmd: &mut Command) -> Option<String> {
 }
 
 /// NVIDIA's toolkits install `cuda-X.Y.pc` modules.
-fn pkg_config_modules() -> Vec<String> {
-    let list = output(Command::new(env::var("PKG_CONFIG").unwrap_or_else(|| "pkg-config".into())).arg("--list-all")).unwrap_or_default();
+fn pkg_config_modules(config: &Config) -> Vec<String> {
+    let program = config.var("PKG_CONFIG").unwrap_or_else(|| "pkg-config".into());
+    let list = output(Command::new(program).arg("--list-all")).unwrap_or_default();
     list.lines()
         .filter_map(|l| l.split_whitespace().next())
         .filter(|m| m.starts_with("cuda-") && m[5..].chars().all(|c| c.is_ascii_digit() || c == '.'))
@@ -66,18 +67,12 @@ fn pkg_config(module: &str) -> Option<PkgConfig> {
     Some(PkgConfig { include_dirs: lib.include_paths, lib_dirs: lib.link_paths })
 }
 
-/// Whether the build is for the machine it runs on: only then are its programs' answers (pkg-config,
-/// python3, ldconfig) about the target's libraries.
-fn native() -> bool {
-    env::cargo("HOST") == env::cargo("TARGET")
-}
-
 /// site-packages folders of the python3 on PATH (where NVIDIA's wheels put their headers).
-fn python_site_packages() -> Vec<PathBuf> {
-    if !native() {
+fn python_site_packages(config: &Config) -> Vec<PathBuf> {
+    if !config.native() {
         return Vec::new();
     }
-    let python = env::var("PYTHON").unwrap_or_else(|| "python3".into());
+    let python = config.var("PYTHON").unwrap_or_else(|| "python3".into());
     let code = "import site,sys;print('\\n'.join(site.getsitepackages()+[site.getusersitepackages()]))";
     output(Command::new(python).args(["-c", code])).map(|s| s.lines().map(PathBuf::from).collect()).unwrap_or_default()
 }
@@ -100,9 +95,9 @@ fn ldconfig_dirs() -> Vec<PathBuf> {
 }
 
 /// `CUDA_VERSION` of the cuda.h in `include_dir`, as the C preprocessor sees it.
-fn header_version(cuda_h: &Path) -> Result<u32, String> {
+fn header_version(config: &Config, cuda_h: &Path) -> Result<u32, String> {
     let include_dir = cuda_h.parent().ok_or("no parent folder")?;
-    let dir = env::out_dir().join("version-probe");
+    let dir = config.out_dir.join("version-probe");
     fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let file = dir.join("version.c");
     fs::write(&file, "#include <cuda.h>\nlibcuda_sys_version = CUDA_VERSION ;\n").map_err(|e| e.to_string())?;
@@ -120,8 +115,8 @@ fn header_version(cuda_h: &Path) -> Result<u32, String> {
 
 /// Whether the target's C compiler can include a system header (`GL/gl.h`): the interop
 /// features need it, and it is the compiler, not a guessed path, that knows where it looks.
-pub fn includable(header: &str) -> bool {
-    let dir = env::out_dir().join("system-headers");
+pub fn includable(config: &Config, header: &str) -> bool {
+    let dir = config.out_dir.join("system-headers");
     let file = dir.join(format!("{}.c", header.replace(['/', '.'], "_")));
     if fs::create_dir_all(&dir).and_then(|_| fs::write(&file, format!("#include <{header}>\n"))).is_err() {
         return false;

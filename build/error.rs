@@ -1,16 +1,18 @@
 //! The build script's one error type and its one way to stop: one `cargo:warning` line that names
-//! the problem, then on stderr what was tried and what to do, and exit status 1 (no panic, no
-//! backtrace). Every step returns `Result<_, Error>`; only `main` calls [`stop`].
+//! the problem, then on stderr what was tried and what to do, then the `HOST=... TARGET=...` line,
+//! and exit status 1 (no panic, no backtrace). Every stage returns `Result<_, Error>`; only `main`
+//! calls [`stop`].
 
-use crate::env;
+use crate::config::Config;
 
+#[derive(Debug)]
 pub enum Error {
-    /// A complete message (first line the summary, last line [`whoami`]), as discovery explains
-    /// what it searched.
+    /// A complete message whose first line is the summary (discovery explains what it searched).
     Explained(String),
     /// libclang is missing or does not load: bindgen's message.
+    #[cfg(feature = "bindgen")]
     Libclang(String),
-    /// A step failed: what failed, and the details.
+    /// A stage failed: what failed, and the details.
     Failed { summary: String, details: String },
 }
 
@@ -18,9 +20,24 @@ impl Error {
     pub fn failed(summary: impl Into<String>, details: impl Into<String>) -> Error {
         Error::Failed { summary: summary.into(), details: details.into() }
     }
+
+    /// The whole message, without the `HOST=... TARGET=...` line.
+    pub fn message(&self) -> String {
+        match self {
+            Error::Explained(message) => message.clone(),
+            #[cfg(feature = "bindgen")]
+            Error::Libclang(loader_message) => {
+                format!(
+                    "libcuda-sys: libclang, which bindgen needs to read cuda.h, could not be loaded\n\n{}",
+                    libclang_help(loader_message)
+                )
+            }
+            Error::Failed { summary, details } => format!("libcuda-sys: {summary}\n\n{}", details.trim_end()),
+        }
+    }
 }
 
-/// `result.context("what failed")`: a step's own error text becomes the details of an [`Error`].
+/// `result.context("what failed")`: a stage's own error text becomes the details of an [`Error`].
 pub trait Context<T> {
     fn context(self, summary: &str) -> Result<T, Error>;
 }
@@ -31,32 +48,18 @@ impl<T> Context<T> for Result<T, String> {
     }
 }
 
-/// Prints the error (the summary as a Cargo warning, the details on stderr) and exits with status 1.
-pub fn stop(error: Error) -> ! {
-    let message = match error {
-        Error::Explained(message) => message,
-        Error::Libclang(loader_message) => {
-            with_whoami("libclang, which bindgen needs to read cuda.h, could not be loaded", &libclang_help(&loader_message))
-        }
-        Error::Failed { summary, details } => with_whoami(&summary, &details),
-    };
+/// Prints the error (the summary as a Cargo warning, the rest on stderr) and exits with status 1.
+pub fn stop(config: &Config, error: Error) -> ! {
+    let message = error.message();
     // Cargo names the package in front of the warning already.
     let summary = message.lines().next().unwrap_or_default();
     println!("cargo:warning={}", summary.trim_start_matches("libcuda-sys: "));
-    eprintln!("\n{}\n", message.trim_end());
+    eprintln!("\n{}\n\n{}\n", message.trim_end(), config.whoami());
     std::process::exit(1);
 }
 
-fn with_whoami(summary: &str, details: &str) -> String {
-    format!("libcuda-sys: {summary}\n\n{}\n\n{}", details.trim_end(), whoami())
-}
-
-/// The line every failure ends with.
-pub fn whoami() -> String {
-    format!("HOST={} TARGET={} libcuda-sys {}", env::cargo("HOST"), env::cargo("TARGET"), env::cargo("CARGO_PKG_VERSION"))
-}
-
 /// What to do when libclang does not load.
+#[cfg(feature = "bindgen")]
 fn libclang_help(loader_message: &str) -> String {
     format!(
         "bindgen said: {}\n\n\

@@ -13,16 +13,18 @@
 //! `BINDGEN_EXTRA_CLANG_ARGS` (or its form for one target) is the override: when it is set, the
 //! build adds nothing here and bindgen takes the user's arguments alone.
 
+use crate::config::Config;
+use crate::error::Error;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 /// The arguments for bindgen's clang: none for a native build, else the target's.
-pub fn clang_args() -> Result<Vec<String>, crate::fail::Error> {
-    let (host, target) = (crate::env::cargo("HOST"), crate::env::cargo("TARGET"));
-    if host == target {
+pub fn clang_args(config: &Config) -> Result<Vec<String>, Error> {
+    let target = &config.target;
+    if config.native() {
         return Ok(Vec::new());
     }
-    if crate::env::var("BINDGEN_EXTRA_CLANG_ARGS").is_some() {
+    if config.var("BINDGEN_EXTRA_CLANG_ARGS").is_some() {
         println!("libcuda-sys: cross build for {target}: BINDGEN_EXTRA_CLANG_ARGS is set, so it alone tells clang about the target");
         return Ok(Vec::new());
     }
@@ -30,7 +32,7 @@ pub fn clang_args() -> Result<Vec<String>, crate::fail::Error> {
     let folders = match include_folders(&compiler) {
         Ok(folders) => folders,
         Err(e) => {
-            return Err(crate::fail::Error::failed(
+            return Err(Error::failed(
                 format!("cannot ask the C compiler for {target} where its headers are"),
                 format!(
                     "{e}\n\nbindgen (libclang) needs the target's system headers for a cross build. Install a C compiler \
@@ -41,7 +43,7 @@ pub fn clang_args() -> Result<Vec<String>, crate::fail::Error> {
             ))
         }
     };
-    let args = arguments(&target, &folders);
+    let args = arguments(target, &folders);
     println!("libcuda-sys: cross build for {target}: clang gets the include folders of {}: {}", compiler.path().display(), args.join(" "));
     Ok(args)
 }
@@ -71,7 +73,7 @@ fn include_folders(compiler: &cc::Tool) -> Result<Vec<PathBuf>, String> {
     if compiler.is_like_msvc() {
         let cmd = compiler.to_command();
         let include = cmd.get_envs().filter(|(k, _)| k.eq_ignore_ascii_case("INCLUDE")).filter_map(|(_, v)| v).last();
-        let folders: Vec<PathBuf> = include.map(|v| std::env::split_paths(v).collect()).unwrap_or_default();
+        let folders: Vec<PathBuf> = include.map(crate::config::split_paths).unwrap_or_default();
         return if folders.is_empty() { Err(format!("{} has no INCLUDE folders", compiler.path().display())) } else { Ok(folders) };
     }
     let mut cmd: Command = compiler.to_command();

@@ -1,7 +1,7 @@
 //! The `dynamic-loading` form of each function, and the table `src/dynamic.rs` reads.
 //!
 //! Every function bindgen declares gets, beside its `extern "C"` declaration (compiled without the
-//! feature), a wrapper of the same name, signature and docs (compiled with it) that resolves its
+//! feature), a lazily resolving function of the same name, signature and docs (compiled with it) that resolves its
 //! symbol on the first call:
 //!
 //! ```text
@@ -20,7 +20,7 @@
 //! The symbol looked up is the one link mode binds (bindgen's `link_name` when it writes one, else
 //! the name), so the documented-name re-exports and every caller compile unchanged in both modes.
 
-use crate::conventions::DYNAMIC_FEATURE;
+use crate::shared::DYNAMIC_FEATURE;
 use proc_macro2::Span;
 use quote::{format_ident, quote};
 use std::fmt::Write as _;
@@ -58,10 +58,10 @@ pub fn parameters(f: &ForeignItemFn) -> Result<Vec<(syn::Ident, &Type)>, String>
         .collect()
 }
 
-/// The lazily resolving wrapper of the declaration `f`, bound to `symbol`. With `export`, the
-/// wrapper's symbol is that name instead of a Rust-mangled one: the C wrappers of static inline
-/// functions call it (see `conventions::hidden_name`).
-pub fn wrapper(f: &ForeignItemFn, symbol: &str, export: Option<&str>) -> Result<Item, String> {
+/// The lazily resolving function of the declaration `f`, bound to `symbol`. With `export`, its
+/// symbol is that name instead of a Rust-mangled one: the C wrappers of static inline functions
+/// call it (see `shared::hidden_name`).
+pub fn lazy_function(f: &ForeignItemFn, symbol: &str, export: Option<&str>) -> Result<Item, String> {
     let name = &f.sig.ident;
     let mut parameters = Vec::new();
     let mut arguments = Vec::new();
@@ -99,7 +99,7 @@ pub fn wrapper(f: &ForeignItemFn, symbol: &str, export: Option<&str>) -> Result<
         None => quote!(#[inline]),
     };
     // The declaration's attributes (its docs) are moved over as they are, not printed and parsed again.
-    let mut wrapper: syn::ItemFn = parse_quote! {
+    let mut function: syn::ItemFn = parse_quote! {
         #[doc = #doc]
         #[cfg(feature = #DYNAMIC_FEATURE)]
         #linkage
@@ -114,8 +114,8 @@ pub fn wrapper(f: &ForeignItemFn, symbol: &str, export: Option<&str>) -> Result<
         }
     };
     let attrs = f.attrs.iter().filter(|a| !a.path().is_ident("link_name")).cloned();
-    wrapper.attrs.splice(0..0, attrs);
-    Ok(Item::Fn(wrapper))
+    function.attrs.splice(0..0, attrs);
+    Ok(Item::Fn(function))
 }
 
 /// `OUT_DIR/dynamic.rs`, which `src/dynamic.rs` includes: the library to open, decided by the
@@ -135,4 +135,53 @@ pub fn table(target_os: &str, renames: &[(String, String)], functions: &[String]
     }
     code.push_str("];\n");
     code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lazy_function_resolves_its_symbol_and_keeps_the_docs() {
+        let decl: ForeignItemFn = parse_quote! {
+            #[doc = " Creates a context"]
+            pub fn cuCtxCreate_v4(pctx: *mut CUcontext, _: *mut CUctxCreateParams, flags: ::core::ffi::c_uint, dev: CUdevice) -> CUresult;
+        };
+        let Item::Fn(f) = lazy_function(&decl, "cuCtxCreate_v4", None).unwrap() else { panic!("no function") };
+        let text = quote!(#f).to_string();
+        assert!(text.starts_with("# [doc = \" Creates a context\"]"), "{text}");
+        assert!(text.contains("# [cfg (feature = \"dynamic-loading\")] # [inline] pub unsafe extern \"C\" fn cuCtxCreate_v4"), "{text}");
+        assert!(text.contains("__SLOT . get (b\"cuCtxCreate_v4\\0\")"), "{text}");
+        // bindgen's `_` parameter gets a name to pass on.
+        assert!(text.contains("(pctx , arg2 , flags , dev)"), "{text}");
+        assert!(text.contains("Err (__e) => __e"), "a CUresult function answers the slot's error: {text}");
+    }
+
+    #[test]
+    fn functions_without_cuda_result_answer_nothing_or_zero() {
+        let void: ForeignItemFn = parse_quote!(
+            pub fn cuNothing(x: u32);
+        );
+        let Item::Fn(f) = lazy_function(&void, "cuNothing", Some("hidden_cuNothing")).unwrap() else { panic!() };
+        let text = quote!(#f).to_string();
+        assert!(text.contains("# [export_name = \"hidden_cuNothing\"]") && text.contains("let _ = __e ;"), "{text}");
+        let pointer: ForeignItemFn = parse_quote!(
+            pub fn cuPointer() -> *mut u8;
+        );
+        let Item::Fn(f) = lazy_function(&pointer, "cuPointer", None).unwrap() else { panic!() };
+        assert!(quote!(#f).to_string().contains("core :: mem :: zeroed"));
+        let variadic: ForeignItemFn = parse_quote!(
+            pub fn cuPrintf(format: *const u8, ...) -> u32;
+        );
+        assert!(lazy_function(&variadic, "cuPrintf", None).unwrap_err().contains("variadic"));
+    }
+
+    #[test]
+    fn the_table_names_the_library_and_the_declared_renames() {
+        let renames = [("cuCtxCreate".to_string(), "cuCtxCreate_v4".to_string()), ("cuGone".to_string(), "cuGone_v2".to_string())];
+        let table = table("linux", &renames, &["cuCtxCreate_v4".to_string()]);
+        assert!(table.contains("pub const DEFAULT_LIBRARY: &str = \"libcuda.so.1\";"), "{table}");
+        assert!(table.contains("(\"cuCtxCreate\", \"cuCtxCreate_v4\"),") && !table.contains("cuGone"), "{table}");
+        assert!(self::table("windows", &[], &[]).contains("\"nvcuda.dll\""));
+    }
 }
