@@ -10,7 +10,7 @@
 //! hand, so it is right for whichever release of the header is found.
 
 use crate::find::bound::Bound;
-use crate::shared::PER_THREAD_MACRO;
+use crate::shared::{directive_lines, PER_THREAD_MACRO};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -49,20 +49,11 @@ pub struct Probe {
 /// Names of the object-like macros that the header text defines, in order, without duplicates.
 fn defined_macros(header: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    for line in header.lines() {
-        let Some(rest) = line.trim_start().strip_prefix('#') else { continue };
-        let Some(rest) = rest.trim_start().strip_prefix("define") else { continue };
-        if !rest.starts_with([' ', '\t']) {
-            continue;
-        }
-        let rest = rest.trim_start();
-        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
-        let (name, after) = rest.split_at(end);
+    for (name, after) in directive_lines(header, "define") {
         // A function-like macro has '(' right after its name.
-        if name.is_empty() || after.starts_with('(') || names.iter().any(|n| n == name) {
-            continue;
+        if !after.starts_with('(') && !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
         }
-        names.push(name.to_string());
     }
     names
 }

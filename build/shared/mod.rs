@@ -41,6 +41,20 @@ pub fn hidden_name(symbol: &str) -> String {
     format!("{HIDDEN_PREFIX}{symbol}")
 }
 
+/// `(name, rest of the line)` for each `# directive name...` line of a header's text (`define`,
+/// `undef`): the one reader of preprocessor directives, for the build and the ABI check.
+pub fn directive_lines<'a>(header: &'a str, directive: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
+    header.lines().filter_map(move |line| {
+        let rest = line.trim_start().strip_prefix('#')?.trim_start().strip_prefix(directive)?;
+        if !rest.starts_with([' ', '\t']) {
+            return None;
+        }
+        let rest = rest.trim_start();
+        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+        (end > 0).then(|| rest.split_at(end))
+    })
+}
+
 /// The C name of a Rust primitive as bindgen writes it (`c_uint` → `unsigned int`, `usize` →
 /// `size_t`), for C written from Rust declarations.
 pub fn c_primitive(rust: &str) -> Option<&'static str> {

@@ -8,6 +8,7 @@
 //! - the macros it `#undef`s once used.
 
 use crate::inputs::Headers;
+use crate::shared::directive_lines;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -177,19 +178,6 @@ fn directives(header: &str, directive: &str) -> Vec<String> {
         }
     }
     names
-}
-
-/// `(name, rest of the line)` for each `# directive name...` line.
-fn directive_lines<'a>(header: &'a str, directive: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
-    header.lines().filter_map(move |line| {
-        let rest = line.trim_start().strip_prefix('#')?.trim_start().strip_prefix(directive)?;
-        if !rest.starts_with([' ', '\t']) {
-            return None;
-        }
-        let rest = rest.trim_start();
-        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
-        (end > 0).then(|| rest.split_at(end))
-    })
 }
 
 /// Every `struct X`, `union X` and `enum X` in the preprocessed text, defined or only named.

@@ -308,14 +308,8 @@ fn nvcc_without_headers_is_only_tried() {
 /// `CUDA_VERSION` as `#define`d in the text of a cuda.h, e.g. 13000 for CUDA 13.0 (the build
 /// asks the C preprocessor instead).
 fn version_from_text(header_text: &str) -> Option<u32> {
-    header_text.lines().find_map(|line| {
-        let rest = line.trim_start().strip_prefix('#')?.trim_start().strip_prefix("define")?;
-        let mut words = rest.split_whitespace();
-        if words.next()? != "CUDA_VERSION" {
-            return None;
-        }
-        words.next()?.parse().ok()
-    })
+    let (_, value) = crate::shared::directive_lines(header_text, "define").find(|(name, _)| *name == "CUDA_VERSION")?;
+    value.split_whitespace().next()?.parse().ok()
 }
 
 #[test]
