@@ -5,7 +5,7 @@
 # Without a GPU the demo ends with a one-line diagnosis and exit status 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/deps.sh
+eval "$(scripts/deps.sh)"
 if [ -z "${LIBCUDA_SYS_INCLUDE_DIR:-}${CUDA_PATH:-}${CUDA_HOME:-}" ] && [ ! -e /usr/local/cuda/include/cuda.h ] && ! command -v nvcc >/dev/null; then
   export LIBCUDA_SYS_INCLUDE_DIR=$CUDA_HEADERS_13_0
 fi

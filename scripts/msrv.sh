@@ -6,14 +6,14 @@
 # Only the library: the dev-dependencies may need a newer Rust. The repository's Cargo.lock, made
 # for the stable toolchain, is not touched: the build happens in a scratch copy.
 #
-# Usage: scripts/msrv.sh   (after scripts/deps.sh has fetched the headers; CUDA 13.0's are used)
+# Usage: scripts/msrv.sh   (fetches what it needs through scripts/deps.sh; CUDA 13.0's headers are used)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 msrv=$(sed -n 's/^rust-version = "\([0-9.]*\)"$/\1/p' Cargo.toml)
 [ -n "$msrv" ] || { echo "msrv: no rust-version in Cargo.toml" >&2; exit 1; }
 grep -q "^| MSRV | Rust $msrv " README.md || { echo "msrv: README.md does not state Rust $msrv (rust-version in Cargo.toml)" >&2; exit 1; }
 
-source scripts/deps.sh
+eval "$(scripts/deps.sh)"
 unset LIBCUDA_SYS_LIB_DIR CUDA_PATH CUDA_HOME CUDA_ROOT CUDA_TOOLKIT_ROOT_DIR
 if ! rustup run "$msrv" rustc --version >/dev/null 2>&1; then
   echo "=== msrv: installing Rust $msrv (rustup, minimal profile)"
@@ -22,7 +22,7 @@ fi
 
 # The scratch copy lies outside this workspace (and its .cargo/config.toml). Its files get new
 # times (tar -m), so that the crate and its build script are built again: the build script
-# reaches wrapper.h by the path it was compiled in (build/generate.rs).
+# reaches wrapper.h by the path it was compiled in (build/find/bound.rs).
 target=$PWD/target/msrv
 scratch=${TMPDIR:-/tmp}/libcuda-sys-msrv-$(printf %s "$PWD" | cksum | cut -d' ' -f1)
 CARGO_TARGET_DIR=$target cargo package -q -p libcuda-sys --no-verify --allow-dirty

@@ -1,7 +1,8 @@
 //! The link stub: a shared library that exports every function the header declares, each
 //! returning [`STUB_RESULT`], the same kind of file NVIDIA ships in a toolkit's `lib64/stubs`.
 //! The build links against it when the building machine has no libcuda (build/link), and the ABI
-//! check's test binaries run against one (systest).
+//! check's test binaries run against one (systest); for Windows targets an `nvcuda.dll` of the same
+//! kind (systest builds it, and the Windows suite runs under Wine against it).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -26,20 +27,21 @@ pub fn source(functions: &[String]) -> String {
     src
 }
 
-/// Compiles `dir/so_name`, a shared library with SONAME `libcuda.so.1` exporting `functions`, with
-/// `compiler` (the target's C compiler, as `cc` picks it). The C source is kept beside it as
-/// `libcuda_stub.c`.
-pub fn compile(compiler: Command, functions: &[String], dir: &Path, so_name: &str) -> Result<PathBuf, String> {
+/// Compiles `dir/file_name`, a shared library exporting `functions`, with `compiler` (the target's
+/// C compiler, as `cc` picks it): a `.so` with SONAME `libcuda.so.1`, or a `.dll` (MinGW exports
+/// every function of a DLL that marks none). The C source is kept beside it as `libcuda_stub.c`.
+pub fn compile(compiler: Command, functions: &[String], dir: &Path, file_name: &str) -> Result<PathBuf, String> {
     fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let c_file = dir.join("libcuda_stub.c");
     fs::write(&c_file, source(functions)).map_err(|e| format!("cannot write {}: {e}", c_file.display()))?;
-    let so = dir.join(so_name);
+    let so = dir.join(file_name);
+    let flags: &[&str] = if file_name.ends_with(".dll") { &["-O0", "-shared", "-o"] } else { &["-O0", "-shared", "-fPIC", "-Wl,-soname,libcuda.so.1", "-o"] };
     let mut compiler = compiler;
     let program = compiler.get_program().to_string_lossy().into_owned();
     // `-O0` after the profile's flags: nothing here is worth optimizing, and `-O3` (release)
     // made this compile take three times as long.
     let status = compiler
-        .args(["-O0", "-shared", "-fPIC", "-Wl,-soname,libcuda.so.1", "-o"])
+        .args(flags)
         .arg(&so)
         .arg(&c_file)
         .status()

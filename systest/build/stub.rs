@@ -16,14 +16,15 @@
 use std::path::Path;
 
 pub fn libcuda(functions: &[String], out_dir: &Path) -> Result<(), String> {
-    // Windows has no DT_RPATH: the test binaries load the nvcuda.dll of the DLL search path, which
-    // must export every function the header declares (under Wine, scripts/test.sh generates one
-    // from the header, as here, and puts it on WINEPATH).
-    if std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "windows") {
-        return Ok(());
-    }
     let dir = out_dir.join("stub");
     let compiler = cc::Build::new().cargo_metadata(false).get_compiler().to_command();
+    // Windows has no DT_RPATH: the test binaries load the nvcuda.dll of the DLL search path. This
+    // one, `OUT_DIR/stub/nvcuda.dll`, is where scripts/test/cross.sh puts it on Wine's WINEPATH
+    // for the whole Windows suite, as a machine without NVIDIA's driver needs.
+    if std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "windows") {
+        crate::shared::stub::compile(compiler, functions, &dir, "nvcuda.dll")?;
+        return Ok(());
+    }
     let so = crate::shared::stub::compile(compiler, functions, &dir, "libcuda.so.1")?;
     // Linked by its path, not through a search directory: Cargo puts the search directories of
     // build scripts on LD_LIBRARY_PATH for every test it runs, and this stub must reach no other
