@@ -36,6 +36,8 @@ pub struct Config {
     pub target_arch: String,
     pub target_env: String,
     pub out_dir: PathBuf,
+    /// This crate's folder, which holds the shipped bindings (`shipped/`).
+    pub manifest_dir: PathBuf,
     pub crate_version: String,
     pub features: Features,
 }
@@ -51,6 +53,7 @@ impl Config {
             target_arch: cargo("CARGO_CFG_TARGET_ARCH"),
             target_env: cargo("CARGO_CFG_TARGET_ENV"),
             out_dir: PathBuf::from(cargo("OUT_DIR")),
+            manifest_dir: PathBuf::from(cargo("CARGO_MANIFEST_DIR")),
             crate_version: cargo("CARGO_PKG_VERSION"),
             features: Features {
                 bindgen: feature("bindgen"),
@@ -90,6 +93,11 @@ impl Config {
             )),
             path => Ok(path),
         }
+    }
+
+    /// Whether this is docs.rs's build (`DOCS_RS`), which has no CUDA.
+    pub fn docs_rs(&self) -> bool {
+        self.var("DOCS_RS").is_some()
     }
 
     /// Whether the build runs for the machine it runs on: only then do its programs' answers
@@ -141,6 +149,7 @@ pub fn test_config(out_dir: &std::path::Path) -> Config {
         target_arch: "x86_64".into(),
         target_env: "gnu".into(),
         out_dir: out_dir.to_path_buf(),
+        manifest_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
         crate_version: env!("CARGO_PKG_VERSION").into(),
         features: Features { bindgen: true, ..Features::default() },
     }

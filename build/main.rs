@@ -36,19 +36,20 @@ fn main() {
 fn stages(config: &Config) -> Result<(), Error> {
     println!("cargo:rerun-if-changed=build");
     println!("cargo:rerun-if-changed=wrapper.h");
-    // 1. cuda.h, and the headers bound with it; 2. the driver library to link (none with dynamic-loading).
+    println!("cargo:rerun-if-changed={}", shared::SHIPPED_DIR);
+    // 1. cuda.h, and the headers bound with it (none found: the bindings can still be shipped ones).
     let machine = timing::step("pkg-config, ldconfig", || find::Machine::gather(config));
-    let Some(headers) = find::headers(config, &machine)? else { return bindings::docs_rs_placeholder(config) };
-    let bound = find::bound(config, &headers)?;
-    let libcuda = find::libcuda(config, &machine, Some(&headers))?;
-    // 3. The bindings: read from LIBCUDA_SYS_BINDINGS, else generated from the bound headers.
-    let bindings = match config.path_var("LIBCUDA_SYS_BINDINGS")? {
-        Some(file) => bindings::reuse::read(&file, &bindings::reuse::Found::new(config, &bound.files, headers.version))?,
-        None => bindings::generate(config, &bound)?,
-    };
-    // 4. Written, while the C wrappers compile and libcuda (or a stub) is linked.
+    let headers = find::headers(&machine)?;
+    let bound = headers.as_ref().ok().map(|h| find::bound(config, h)).transpose()?;
+    // 2. Where the bindings come from: generated, a bindings file, or shipped with the crate.
+    let source = bindings::choose(config, &headers)?;
+    // 3. The driver library to link against (none with dynamic-loading).
+    let libcuda = find::libcuda(config, &machine, headers.as_ref().ok())?;
+    // 4. The bindings.
+    let bindings = bindings::load(config, source, headers.as_ref().ok(), bound.as_ref())?;
+    // 5. Written, while the C wrappers compile and libcuda (or a stub) is linked.
     let c_files = bindings.data.write_files(&config.out_dir).context("cannot write a file of the bindings")?;
-    let include_dirs = [bound.include_dirs.clone(), vec![config.out_dir.clone()]].concat();
+    let include_dirs = [bound.as_ref().map(|b| b.include_dirs.clone()).unwrap_or_default(), vec![config.out_dir.clone()]].concat();
     timing::step("write, C wrappers, link", || {
         std::thread::scope(|s| {
             let data = &bindings.data;
@@ -65,9 +66,9 @@ fn stages(config: &Config) -> Result<(), Error> {
             Ok(())
         })
     })?;
-    if let Some(copy) = config.path_var("LIBCUDA_SYS_BINDINGS_OUT")? {
+    for copy in [config.path_var("LIBCUDA_SYS_BINDINGS_OUT")?, config.path_var("LIBCUDA_SYS_SHIP")?].into_iter().flatten() {
         bindings::copy_out(config, &copy)?;
     }
-    // 5. What dependents learn.
-    metadata::print(config, &headers, &bound)
+    // 6. What dependents learn.
+    metadata::print(config, headers.as_ref().ok(), bound.as_ref(), &bindings.provenance)
 }

@@ -30,7 +30,7 @@ mkdir -p "$LIBCUDA_SYS_CACHE"
 ensure_libclang
 ensure_interop_headers
 fetch_headers
-CUDA_RELEASES=$(for w in "${CUDA_WHEELS[@]}"; do t=${w%% *}; printf '%s ' "${t/_/.}"; done)
+CUDA_RELEASES=$(for w in "${CUDA_WHEELS[@]}"; do t=${w%% *}; echo "${t/_/.}"; done | paste -sd ' ')
 DRIVER_LIB_DIR=""
 if [ -n "${LIBCUDA_SYS_LIB_DIR:-}" ]; then DRIVER_LIB_DIR=$LIBCUDA_SYS_LIB_DIR
 elif ! system_has_libcuda; then DRIVER_LIB_DIR=$(fetch_driver); fi

@@ -6,18 +6,21 @@
 # suite.
 #
 #   scripts/test.sh            every release; dynamic loading; the bindings of both link modes;
-#                              discovery; the build without bindgen; the ABI check with the interop
-#                              headers (gl, egl, vdpau) and their suites; aarch64 and Windows
+#                              discovery; the build without bindgen; the shipped bindings (each
+#                              checked, the suite without any header, docs.rs, the package); the
+#                              ABI check with the interop headers (gl, egl, vdpau) and their
+#                              suites; aarch64 and Windows
 #   scripts/test.sh 13.0       one release (11.8, 12.9, 13.0, 13.5; any other is refused), and its
 #                              ABI check with gl, egl, vdpau
 #   scripts/test.sh --target aarch64-unknown-linux-gnu   the workspace for aarch64, under qemu-user
 #   scripts/test.sh --target x86_64-pc-windows-gnu       the workspace for Windows, under Wine
 #
 # The steps live in scripts/test/: suites.sh (one release's suites, the bindings of both modes,
-# discovery, the interop ABI check), without_bindgen.sh, cross.sh and wine.sh (the other targets).
+# discovery, the interop ABI check), without_bindgen.sh, shipped.sh, cross.sh and wine.sh (the
+# other targets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for part in suites without_bindgen wine cross; do
+for part in suites without_bindgen shipped wine cross; do
   # shellcheck source=/dev/null
   source "scripts/test/$part.sh"
 done
@@ -52,6 +55,7 @@ if [ $# -eq 0 ]; then
   same_bindings 12.9
   discovery
   without_bindgen 13.0
+  shipped_suite
 fi
 for release in ${releases[*]}; do
   interop_abi "$release"

@@ -85,7 +85,9 @@ fn the_file_says_what_it_was_generated_from() {
     let made_from = provenance::Provenance::read(BINDINGS).expect("the generated file's first lines");
     assert_eq!(made_from.crate_version, env!("CARGO_PKG_VERSION"));
     assert_eq!(made_from.cuda_version, CUDA_VERSION);
-    assert!(made_from.target.starts_with(std::env::consts::ARCH), "{}", made_from.target);
+    // Generated here: the target; shipped with the crate: the target ABI it serves (`linux`).
+    let target = &made_from.target;
+    assert!(target.starts_with(std::env::consts::ARCH) || target == std::env::consts::OS, "{target}");
     // The hash itself is checked against the header by the consumer crate, which knows where it is.
     assert_ne!(made_from.cuda_h_hash, 0);
 }

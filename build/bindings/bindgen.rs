@@ -33,6 +33,8 @@ pub struct Discovered {
     pub aliases: Vec<String>,
     /// Rust name → (C tag, `struct` or `union`).
     pub records: BTreeMap<String, (String, &'static str)>,
+    /// Rust name → the header file (its name) and line that declare it, where bindgen says.
+    pub locations: BTreeMap<String, (String, usize)>,
 }
 
 /// The placeholder of doc comment `n` in bindgen's output.
@@ -81,10 +83,24 @@ impl bindgen::callbacks::ParseCallbacks for Discover {
         &self,
         _id: bindgen::callbacks::DiscoveredItemId,
         item: bindgen::callbacks::DiscoveredItem,
-        _location: Option<&bindgen::callbacks::SourceLocation>,
+        location: Option<&bindgen::callbacks::SourceLocation>,
     ) {
         use bindgen::callbacks::DiscoveredItem;
         let Ok(mut seen) = self.0.lock() else { return };
+        let name = match &item {
+            DiscoveredItem::Struct { final_name, .. }
+            | DiscoveredItem::Union { final_name, .. }
+            | DiscoveredItem::Enum { final_name }
+            | DiscoveredItem::Function { final_name }
+            | DiscoveredItem::Constant { final_name } => Some(final_name.clone()),
+            DiscoveredItem::Alias { alias_name, .. } => Some(alias_name.clone()),
+            _ => None,
+        };
+        if let (Some(name), Some(location)) = (name, location) {
+            if let Some(file) = location.file_name.as_deref().and_then(|f| std::path::Path::new(f).file_name()) {
+                seen.locations.entry(name).or_insert((file.to_string_lossy().into_owned(), location.line));
+            }
+        }
         match item {
             DiscoveredItem::Enum { final_name } => seen.enums.push(final_name),
             DiscoveredItem::Alias { alias_name, .. } => seen.aliases.push(alias_name),
@@ -100,7 +116,7 @@ impl bindgen::callbacks::ParseCallbacks for Discover {
 }
 
 /// The one bindgen configuration.
-fn builder(config: &Config, bound: &Bound) -> Result<bindgen::Builder, Error> {
+fn builder(config: &Config, bound: &Bound, comments: bool) -> Result<bindgen::Builder, Error> {
     // Read for Cargo's rerun tracking and the -vv log; clang-sys itself looks at it.
     let _ = config.var("LIBCLANG_PATH");
     Ok(bindgen::Builder::default()
@@ -115,7 +131,7 @@ fn builder(config: &Config, bound: &Bound) -> Result<bindgen::Builder, Error> {
         .prepend_enum_name(false)
         .must_use_type("cudaError_enum")
         .derive_default(true)
-        .generate_comments(true)
+        .generate_comments(comments)
         .merge_extern_blocks(true)
         .formatter(bindgen::Formatter::None)
         .wrap_static_fns(true)
@@ -129,15 +145,15 @@ fn builder(config: &Config, bound: &Bound) -> Result<bindgen::Builder, Error> {
 const DOCS_DONE: usize = usize::MAX;
 
 /// Runs bindgen over the `bound` headers, with what the preprocessor said of them (`probe`); its C
-/// wrappers of static inline functions go to `static_fns` (`.c` added). The comments are converted
-/// on a second thread meanwhile.
-pub fn run(config: &Config, bound: &Bound, probe: &Probe, static_fns: &Path) -> Result<Output, Error> {
+/// wrappers of static inline functions go to `static_fns` (`.c` added). With `comments`, the
+/// header's comments are converted on a second thread meanwhile.
+pub fn run(config: &Config, bound: &Bound, probe: &Probe, static_fns: &Path, with_docs: bool) -> Result<Output, Error> {
     let narrow = Arc::new(Mutex::new(Vec::new()));
     let discovered = Arc::new(Mutex::new(Discovered::default()));
     let (to_convert, comments) = mpsc::channel();
     let done = to_convert.clone();
     let docs = Docs { to_convert: Mutex::new(to_convert), next: AtomicUsize::new(0) };
-    let mut builder = builder(config, bound)?
+    let mut builder = builder(config, bound, with_docs)?
         .parse_callbacks(Box::new(docs))
         .parse_callbacks(Box::new(UnsignedMacros { unsigned: probe.unsigned.clone(), narrow: Arc::clone(&narrow) }))
         .parse_callbacks(Box::new(Discover(Arc::clone(&discovered))))

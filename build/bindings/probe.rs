@@ -44,6 +44,8 @@ pub struct Probe {
     /// `CUDA_API_PER_THREAD_DEFAULT_STREAM`, `cuGetProcAddress_v2_ptsz` (12.x, 13.x) or
     /// `cuGetProcAddress_ptsz` (11.8), which add the per-thread flag. No library exports them.
     pub inline: Vec<String>,
+    /// Their definitions, as the preprocessor gave them (name, text), for C that has no header.
+    pub definitions: Vec<(String, String)>,
 }
 
 /// Names of the object-like macros that the header text defines, in order, without duplicates.
@@ -60,10 +62,11 @@ fn defined_macros(header: &str) -> Vec<String> {
 
 /// The functions that preprocessed C text defines with `static` (cuda.h's `static inline`
 /// wrappers, and whatever the system headers it includes define): the identifier before the
-/// first `(` after the keyword, when the parameter list is followed by a body.
-fn static_functions(text: &str) -> Vec<String> {
+/// first `(` after the keyword, when the parameter list is followed by a body; with the
+/// definition's text, from `static` to the body's closing brace (line markers left out).
+fn static_functions(text: &str) -> Vec<(String, String)> {
     let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let mut names = Vec::new();
+    let mut names: Vec<(String, String)> = Vec::new();
     for (at, keyword) in text.match_indices("static") {
         let rest = &text[at + keyword.len()..];
         if text[..at].ends_with(is_ident) || !rest.starts_with(char::is_whitespace) {
@@ -81,9 +84,22 @@ fn static_functions(text: &str) -> Vec<String> {
             }
             (depth == 0).then_some(open + i)
         });
-        let defined = close.is_some_and(|close| rest[close + 1..].trim_start().starts_with('{'));
-        if defined && !name.is_empty() && !names.iter().any(|n| n == name) {
-            names.push(name.to_string());
+        let Some(close) = close else { continue };
+        let after = &rest[close + 1..];
+        let Some(body) = after.trim_start().starts_with('{').then(|| close + 1 + after.len() - after.trim_start().len()) else { continue };
+        let mut depth = 0usize;
+        let end = rest[body..].char_indices().find_map(|(i, c)| {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => return None,
+            }
+            (depth == 0).then_some(body + i + 1)
+        });
+        let (Some(end), false) = (end, name.is_empty()) else { continue };
+        if !names.iter().any(|(n, _)| n == name) {
+            let definition: Vec<&str> = text[at..at + keyword.len() + end].lines().filter(|l| !l.trim_start().starts_with('#')).collect();
+            names.push((name.to_string(), definition.join("\n")));
         }
     }
     names
@@ -153,7 +169,8 @@ pub fn expand(bound: &Bound, per_thread: bool, out_dir: &Path) -> Result<Probe, 
     })?;
     let expanded = String::from_utf8_lossy(&expanded);
 
-    let inline = static_functions(&expanded);
+    let definitions = static_functions(&expanded);
+    let inline = definitions.iter().map(|(name, _)| name.clone()).collect();
     let mut probe = Probe {
         version: 0,
         renames: Vec::new(),
@@ -162,6 +179,7 @@ pub fn expand(bound: &Bound, per_thread: bool, out_dir: &Path) -> Result<Probe, 
         unsigned: Vec::new(),
         type_renames: Vec::new(),
         inline,
+        definitions,
     };
     for line in expanded.lines() {
         let Some(rest) = line.trim_start().strip_prefix("libcuda_sys_probe_") else { continue };
@@ -206,6 +224,7 @@ pub fn test_probe(renames: &[(&str, &str)], type_renames: &[(&str, &str)], inlin
         unsigned: Vec::new(),
         type_renames: pairs(type_renames),
         inline: inline.iter().map(|s| s.to_string()).collect(),
+        definitions: Vec::new(),
     }
 }
 
@@ -225,7 +244,9 @@ mod tests {
     fn static_functions_are_definitions_only() {
         let text = "static int counter;\nstatic inline CUresult cuX_ptsz(const char *s, int (*f)(void)) {\n  return cuX(s, f);\n}\n\
                     extern CUresult cuY(int);\nstatic CUresult cuZ(int);\nint not_static(void) { return 0; }\n";
-        assert_eq!(static_functions(text), ["cuX_ptsz"]);
+        let found = static_functions(text);
+        assert_eq!(found.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["cuX_ptsz"]);
+        assert_eq!(found[0].1, "static inline CUresult cuX_ptsz(const char *s, int (*f)(void)) {\n  return cuX(s, f);\n}");
     }
 
     #[test]

@@ -118,6 +118,7 @@ pub struct Bound {
 
 impl Bound {
     /// The names of the bound NVIDIA headers (`cuda.h`, `cudaProfiler.h`, ...).
+    #[cfg(any(test, feature = "bindgen"))]
     pub fn names(&self) -> Vec<String> {
         self.files.iter().filter_map(|f| f.file_name()).map(|n| n.to_string_lossy().into_owned()).collect()
     }

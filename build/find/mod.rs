@@ -205,9 +205,13 @@ use crate::config::Config;
 use crate::error::{Context, Error};
 pub use machine::Machine;
 
+/// No cuda.h anywhere: what the search says (every place searched, what to do).
+#[derive(Debug)]
+pub struct NotFound(pub String);
+
 /// The headers: cuda.h as the search finds it (the module documentation of [`headers`] gives the
-/// order). `Ok(None)` on docs.rs, which has no CUDA.
-pub fn headers(config: &Config, machine: &Machine) -> Result<Option<Headers>, Error> {
+/// order). `Ok(Err(_))` when there is none anywhere: the bindings may still be shipped ones.
+pub fn headers(machine: &Machine) -> Result<Result<Headers, NotFound>, Error> {
     match crate::timing::step("find cuda.h", || machine.with_inputs(headers::find)) {
         Ok(headers) => {
             println!(
@@ -218,9 +222,9 @@ pub fn headers(config: &Config, machine: &Machine) -> Result<Option<Headers>, Er
             );
             // A header installed later (the profiler wheel) is noticed.
             println!("cargo:rerun-if-changed={}", headers.include_dir.display());
-            Ok(Some(headers))
+            Ok(Ok(headers))
         }
-        Err(HeaderError::NotFound { .. }) if config.var("DOCS_RS").is_some() => Ok(None),
+        Err(e @ HeaderError::NotFound { .. }) => Ok(Err(NotFound(explain::explain(&e)))),
         Err(e) => Err(Error::Explained(explain::explain(&e))),
     }
 }

@@ -11,6 +11,31 @@ pub mod stub;
 /// static inline functions include it by this name (through `-I OUT_DIR`).
 pub const UMBRELLA: &str = "libcuda_sys.h";
 
+/// The folder of the crate that holds the bindings it ships, one file per release and target ABI.
+pub const SHIPPED_DIR: &str = "shipped";
+
+/// The targets a shipped file serves, as its name and first lines say: `linux` (x86_64 and
+/// aarch64, whose bindings scripts/ship.sh generates and compares byte for byte) and `windows-gnu`
+/// (x86_64, whose file differs in the driver library's name). None: no file is shipped for the
+/// target (MSVC's C ABI, where bindgen makes every enum `int`, is not generated here).
+pub fn abi_class(target_os: &str, target_arch: &str, target_env: &str) -> Option<&'static str> {
+    match (target_os, target_arch, target_env) {
+        ("linux", "x86_64" | "aarch64", _) => Some("linux"),
+        ("windows", "x86_64", "gnu") => Some("windows-gnu"),
+        _ => None,
+    }
+}
+
+/// The shipped file of a release (`13.0`) for an ABI class: `cuda-13.0-linux.rs`.
+pub fn shipped_file_name(release: &str, abi: &str) -> String {
+    format!("cuda-{release}-{abi}.rs")
+}
+
+/// A `CUDA_VERSION` as its release: 13000 → `13.0`, 12090 → `12.9`.
+pub fn release(cuda_version: u32) -> String {
+    format!("{}.{}", cuda_version / 1000, cuda_version % 1000 / 10)
+}
+
 /// The macro that selects cuda.h's per-thread default stream mapping.
 pub const PER_THREAD_MACRO: &str = "CUDA_API_PER_THREAD_DEFAULT_STREAM";
 

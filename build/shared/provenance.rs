@@ -87,11 +87,19 @@ pub fn header_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
-/// A bound header as a file records it: [`header_name`] and the [`fnv1a64`] of its bytes.
-/// Err: `path: why` it could not be read.
+/// A bound header as a file records it: [`header_name`] and the [`fnv1a64`] of its text, a CRLF
+/// read as LF (NVIDIA's Windows packages ship some headers with CRLF line ends, the Linux ones
+/// with LF, the same text). Err: `path: why` it could not be read.
 pub fn header_hash(path: &Path) -> Result<(String, u64), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok((header_name(path), fnv1a64(&bytes)))
+    Ok((header_name(path), text_hash(&bytes)))
+}
+
+/// [`fnv1a64`] of a text, each CRLF read as LF.
+pub fn text_hash(bytes: &[u8]) -> u64 {
+    let lf: Vec<u8> =
+        bytes.iter().enumerate().filter(|&(i, &b)| !(b == b'\r' && bytes.get(i + 1) == Some(&b'\n'))).map(|(_, &b)| b).collect();
+    fnv1a64(&lf)
 }
 
 /// FNV-1a, 64 bits: a stable fingerprint of the header read (not a defence against tampering).
@@ -105,6 +113,7 @@ mod tests {
 
     #[test]
     fn fnv1a64_of_known_inputs() {
+        assert_eq!(text_hash(b"a\r\nb\r"), fnv1a64(b"a\nb\r"), "CRLF is LF, a lone CR stays");
         assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(fnv1a64(b"foobar"), 0x8594_4171_f739_67e8);

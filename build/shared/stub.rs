@@ -35,17 +35,16 @@ pub fn compile(compiler: Command, functions: &[String], dir: &Path, file_name: &
     let c_file = dir.join("libcuda_stub.c");
     fs::write(&c_file, source(functions)).map_err(|e| format!("cannot write {}: {e}", c_file.display()))?;
     let so = dir.join(file_name);
-    let flags: &[&str] = if file_name.ends_with(".dll") { &["-O0", "-shared", "-o"] } else { &["-O0", "-shared", "-fPIC", "-Wl,-soname,libcuda.so.1", "-o"] };
+    let flags: &[&str] = if file_name.ends_with(".dll") {
+        &["-O0", "-shared", "-o"]
+    } else {
+        &["-O0", "-shared", "-fPIC", "-Wl,-soname,libcuda.so.1", "-o"]
+    };
     let mut compiler = compiler;
     let program = compiler.get_program().to_string_lossy().into_owned();
     // `-O0` after the profile's flags: nothing here is worth optimizing, and `-O3` (release)
     // made this compile take three times as long.
-    let status = compiler
-        .args(flags)
-        .arg(&so)
-        .arg(&c_file)
-        .status()
-        .map_err(|e| format!("cannot run the C compiler {program}: {e}"))?;
+    let status = compiler.args(flags).arg(&so).arg(&c_file).status().map_err(|e| format!("cannot run the C compiler {program}: {e}"))?;
     if !status.success() {
         return Err(format!("the C compiler failed to build the stub {} ({status})", so.display()));
     }

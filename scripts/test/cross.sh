@@ -13,6 +13,9 @@ aarch64_suite() {
   export LIBCUDA_SYS_TEST_RUNNER=$CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER
   echo "=== $t under qemu-user: cargo test --workspace (headers: $CROSS_CUDA_ROOT; driver: arm64 libcuda.so.1 in $CROSS_DRIVER_LIB_DIR)"
   LD_LIBRARY_PATH=$CROSS_DRIVER_LIB_DIR CUDA_PATH=$CROSS_CUDA_ROOT CARGO_TARGET_DIR=target/cross cargo test --workspace --target $t
+  echo "=== $t under qemu-user: the shipped bindings of CUDA 13.0 (bindgen off), ABI-checked against the aarch64 wheel's header"
+  LD_LIBRARY_PATH=$CROSS_DRIVER_LIB_DIR CUDA_PATH=$CROSS_CUDA_ROOT LIBCLANG_PATH=$(no_libclang_dir) CARGO_TARGET_DIR=target/cross \
+    cargo test -p libcuda-sys-systest --target $t --no-default-features
 }
 
 # x86_64 Windows (GNU): the workspace under Wine 8, which has no NVIDIA driver, so tests that call
@@ -38,6 +41,22 @@ windows_suite() {
   echo "=== $t under Wine, dynamic-loading without a driver: cargo test -p libcuda-sys --features dynamic-loading"
   LIBCUDA_SYS_TEST_PLANTED_DLL=$(wine_path "$dir/planted/nvcuda.dll") CUDA_PATH=$CROSS_CUDA_ROOT CARGO_TARGET_DIR=target/cross \
     cargo test -p libcuda-sys --target $t --features dynamic-loading
+  windows_shipped_abi
+}
+
+# Each release's shipped windows-gnu file, with bindgen off and the release's header found: the
+# ABI check against mingw's C compiler, under Wine against the stub nvcuda.dll of that build.
+windows_shipped_abi() {
+  local t=x86_64-pc-windows-gnu release headers stub
+  for release in $CUDA_RELEASES; do
+    headers=CUDA_HEADERS_${release/./_}
+    echo "=== $t under Wine: the shipped bindings of CUDA $release (bindgen off), ABI-checked against the header"
+    stub=$(LIBCLANG_PATH=$(no_libclang_dir) LIBCUDA_SYS_INCLUDE_DIR=${!headers} CARGO_TARGET_DIR=target/cross \
+      cargo test -p libcuda-sys-systest --target $t --no-default-features --no-run --message-format=json |
+      python3 scripts/test/out_dir.py libcuda-sys-systest)/stub
+    WINEPATH=$(wine_path "$stub") LIBCLANG_PATH=$(no_libclang_dir) LIBCUDA_SYS_INCLUDE_DIR=${!headers} CARGO_TARGET_DIR=target/cross \
+      cargo test -p libcuda-sys-systest --target $t --no-default-features
+  done
 }
 
 # One target, in a subshell: its variables (runners, LIBCUDA_SYS_TEST_RUNNER, Wine's) end with it.

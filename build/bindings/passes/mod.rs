@@ -9,12 +9,16 @@
 //!   `cuCtxCreate_v4`), `PFN_*` names that macros map to versioned types become aliases, struct
 //!   tags that bindgen renamed get C's name as an alias;
 //! - [`enums`]: associated constants, `Debug` by name, and `|` for flags;
-//! - [`per_thread`]: the module `per_thread`, C's `CUDA_API_PER_THREAD_DEFAULT_STREAM` mapping.
+//! - [`per_thread`]: the module `per_thread`, C's `CUDA_API_PER_THREAD_DEFAULT_STREAM` mapping;
+//! - for the shipped flavor, [`origin`]: each item's header and Doxygen group instead of NVIDIA's
+//!   text, and [`headerless`]: the C wrappers of static inline functions without the header.
 
 pub mod constants;
 pub mod docs;
 pub mod dynamic;
 pub mod enums;
 pub mod functions;
+pub mod headerless;
 pub mod names;
+pub mod origin;
 pub mod per_thread;
