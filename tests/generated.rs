@@ -186,3 +186,59 @@ fn docs(file: &str) -> Vec<String> {
     }
     docs
 }
+
+/// The public items at the crate root, by name (`pub fn` in its `extern` blocks too), as the docs
+/// pass sees them; the `per_thread` module's own are left out.
+fn root_items(file: &str) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    let mut in_module = false;
+    for line in file.lines() {
+        if line.starts_with("pub mod ") && line.ends_with('{') {
+            in_module = true;
+        } else if in_module {
+            in_module = line != "}";
+            continue;
+        }
+        let t = line.strip_prefix("    ").unwrap_or(line);
+        for kind in ["pub fn ", "pub const ", "pub struct ", "pub union ", "pub type ", "pub static ", "pub mod ", "pub unsafe extern \"C\" fn "] {
+            if let Some(rest) = t.strip_prefix(kind) {
+                names.insert(rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next().unwrap_or_default().to_string());
+            }
+        }
+        if let Some((_, renamed)) = t.strip_prefix("pub use self::").and_then(|r| r.split_once(" as ")) {
+            names.insert(renamed.trim_end_matches(';').to_string());
+        }
+    }
+    names
+}
+
+/// The docs as a user reads them: no Doxygen member marker (`< Attribute to set`), no Doxygen `::`
+/// left in a code span, and every code span that names an item of the crate root is a link.
+#[test]
+fn docs_link_every_item_they_name() {
+    let names = root_items(BINDINGS);
+    assert!(names.contains("cuInit") && names.contains("CUlaunchConfig") && names.contains("cuCtxCreate"), "{} names", names.len());
+    let (mut marker, mut colons, mut unlinked, mut links) = (Vec::new(), 0, Vec::new(), 0);
+    // The per_thread module's docs are the crate's own and link with `crate::` paths.
+    let module = BINDINGS.find("\npub mod per_thread {").expect("the per_thread module");
+    let outside_per_thread = &BINDINGS[..BINDINGS[..module].rfind("\n/**").unwrap_or(module)];
+    for doc in docs(outside_per_thread) {
+        if doc.trim_start().starts_with('<') {
+            marker.push(doc.clone());
+        }
+        for (i, span) in doc.split('`').enumerate().filter(|(i, _)| i % 2 == 1) {
+            colons += usize::from(span.starts_with("::cu"));
+            let linked = doc.split('`').nth(i - 1).is_some_and(|b| b.ends_with('[')) && doc.split('`').nth(i + 1).is_some_and(|a| a.starts_with(']'));
+            match (names.contains(span), linked) {
+                (true, true) => links += 1,
+                (true, false) => unlinked.push(span.to_string()),
+                _ => {}
+            }
+        }
+    }
+    assert!(marker.is_empty(), "{} docs start with Doxygen's `<`: {:?}", marker.len(), &marker[..marker.len().min(3)]);
+    assert_eq!(colons, 0, "code spans that keep Doxygen's `::`");
+    assert!(unlinked.is_empty(), "{} code spans name an item but are no link: {:?}", unlinked.len(), &unlinked[..unlinked.len().min(10)]);
+    // The documented names' own docs link their symbol, whatever the flavor.
+    assert!(links >= 80, "{links} links");
+}

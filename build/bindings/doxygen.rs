@@ -9,11 +9,21 @@ use std::collections::HashMap;
 pub fn convert_all(comments: impl Iterator<Item = (usize, String)>) -> HashMap<usize, String> {
     comments
         .map(|(n, comment)| {
-            let doc = tidy_doc(&doxygen_bindgen::transform(&comment).unwrap_or(comment));
+            let doc = without_member_marker(&tidy_doc(&doxygen_bindgen::transform(&comment).unwrap_or(comment)));
             // `/// Text`, not `///Text`, once printed.
             (n, if doc.starts_with(char::is_whitespace) { doc } else { format!(" {doc}") })
         })
         .collect()
+}
+
+/// Doxygen's marker of a comment placed after the member it documents (`int id; /**< ... */`,
+/// `///<`, `//!<`) reaches the text as a leading `<`: it is no part of the documentation.
+fn without_member_marker(doc: &str) -> String {
+    let trimmed = doc.trim_start();
+    match trimmed.strip_prefix('<') {
+        Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => rest.to_string(),
+        _ => doc.to_string(),
+    }
 }
 
 /// Turns what doxygen-bindgen leaves into Markdown that rustdoc renders without warnings.
@@ -85,7 +95,7 @@ pub fn tidy_doc(doc: &str) -> String {
                 out.push_str(&format!("`{name}`"));
             }
             // A bare URL becomes an autolink.
-            'h' if !in_fence && !in_code && !out.ends_with(['<', '(', '/']) && {
+            'h' if !in_fence && !in_code && !out.ends_with(['<', '/']) && !out.ends_with("](") && {
                 let rest: String = chars.clone().take(7).collect();
                 rest.starts_with("ttp://") || rest.starts_with("ttps://")
             } =>
@@ -123,6 +133,15 @@ mod tests {
     use super::tidy_doc;
 
     #[test]
+    fn the_member_marker_is_dropped() {
+        use super::without_member_marker;
+        assert_eq!(without_member_marker(" < Attribute to set"), " Attribute to set");
+        assert_eq!(without_member_marker("<\nnext line"), "\nnext line");
+        assert_eq!(without_member_marker(" <https://docs.nvidia.com>"), " <https://docs.nvidia.com>");
+        assert_eq!(without_member_marker(" a < b"), " a < b");
+    }
+
+    #[test]
     fn references_become_code_spans() {
         assert_eq!(tidy_doc("See [`::cuCtxCreate,`] [`::CUresult`]"), "See `cuCtxCreate`, `CUresult`");
         assert_eq!(tidy_doc("returns ::CUDA_SUCCESS or"), "returns `CUDA_SUCCESS` or");
@@ -153,5 +172,7 @@ mod tests {
         assert!(tidy_doc("\\notefnerr").contains("asynchronous launches"));
         assert!(tidy_doc("\\note_null_stream").contains("\"null_stream\" note"));
         assert_eq!(tidy_doc("see https://docs.nvidia.com/x."), "see <https://docs.nvidia.com/x>.");
+        assert_eq!(tidy_doc("the guide(https://docs.nvidia.com/g)."), "the guide(<https://docs.nvidia.com/g>).");
+        assert_eq!(tidy_doc("[the guide](https://docs.nvidia.com/g)"), "\\[the guide\\](https://docs.nvidia.com/g)");
     }
 }

@@ -57,7 +57,7 @@ pub fn extend(file: &mut syn::File, enums: &[String]) -> Result<usize, String> {
     }
     let helper = syn::parse_file(include_str!("enum_debug.rs")).map_err(|e| format!("build/bindings/passes/enum_debug.rs: {e}"))?;
     let mut module: syn::ItemMod = parse_quote! {
-        /// The `Debug` impls of the enums (build/enum_debug.rs).
+        /// The `Debug` impls of the enums (the build script's build/bindings/passes/enum_debug.rs).
         mod enum_debug {}
     };
     module.content.as_mut().ok_or("a module without content")?.1 = helper.items;
