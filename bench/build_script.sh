@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 other=$1 rounds=${2:-5}
-source scripts/deps.sh >/dev/null
+eval "$(scripts/deps.sh 2>/dev/null)"
 unset LIBCUDA_SYS_LIB_DIR CUDA_PATH CUDA_HOME CUDA_ROOT CUDA_TOOLKIT_ROOT_DIR LIBCUDA_SYS_BINDINGS
 export LIBCUDA_SYS_INCLUDE_DIR=$CUDA_HEADERS_13_0
 work=$PWD/target/build-script

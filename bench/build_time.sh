@@ -8,6 +8,9 @@
 #   libcuda-sys           the default features (bindgen over cuda.h at build time)
 #   libcuda-sys-pregen    without the `bindgen` feature, from a file a `bindgen` build wrote
 #                         (LIBCUDA_SYS_BINDINGS); only where Cargo.toml has that feature
+#   libcuda-sys-shipped   without the `bindgen` feature and with no header at all: the bindings the
+#                         crate ships for LIBCUDA_SYS_CUDA_VERSION=13.0, libclang unloadable; only
+#                         where the tree has shipped/
 #   cudarc                cudarc 0.19.10, driver only, dynamic loading, cuda-13000
 #   base, base-pregen     with BASE_COMMIT: the same two for that commit's tree, side by side
 # Headers: CUDA 13.0 (scripts/deps.sh). Registry crates are fetched before timing starts. Then one
@@ -15,12 +18,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5} base=${2:-}
-source scripts/deps.sh
+eval "$(scripts/deps.sh)"
 unset LIBCUDA_SYS_LIB_DIR CUDA_PATH CUDA_HOME CUDA_ROOT CUDA_TOOLKIT_ROOT_DIR LIBCUDA_SYS_BINDINGS
 export LIBCUDA_SYS_INCLUDE_DIR=$CUDA_HEADERS_13_0
 repo=$PWD
 work=$repo/target/build-time
-rm -rf "$work"; mkdir -p "$work"
+rm -rf "$work"; mkdir -p "$work" "$work/no-libclang"
 
 # One consumer crate: NAME, the dependency line, the call.
 consumer() {
@@ -58,6 +61,9 @@ trees() {
   cp "$bindings" "$work/$name.bindings.rs"
   consumer "$name-pregen" "libcuda-sys = { path = \"$tree\", default-features = false }" "$call"
   variants+=("$name-pregen")
+  [ -d "$tree/shipped" ] || return 0
+  consumer "$name-shipped" "libcuda-sys = { path = \"$tree\", default-features = false }" "$call"
+  variants+=("$name-shipped")
 }
 trees libcuda-sys "$repo"
 if [ -n "$base" ]; then
@@ -78,6 +84,7 @@ for ((round = 0; round < rounds; round++)); do
     rm -rf "$work/$v/target"
     env=()
     [[ "$v" = *-pregen ]] && env=(LIBCUDA_SYS_BINDINGS="$work/${v%-pregen}.bindings.rs")
+    [[ "$v" = *-shipped ]] && env=(-u LIBCUDA_SYS_INCLUDE_DIR LIBCUDA_SYS_CUDA_VERSION=13.0 LIBCLANG_PATH="$work/no-libclang")
     start=$(date +%s.%N)
     (cd "$work/$v" && env "${env[@]}" cargo build -q --release --offline)
     end=$(date +%s.%N)
@@ -100,7 +107,7 @@ for v, ts in times.items():
     m = statistics.median(ts)
     print(f"| {v} | {m:.2f} | {min(ts):.2f}–{max(ts):.2f} | {m / base:.2f} |")
 # With a base commit: each round's ratio to it (the round's builds ran one after the other).
-for this, other in (("libcuda-sys", "base"), ("libcuda-sys-pregen", "base-pregen")):
+for this, other in (("libcuda-sys", "base"), ("libcuda-sys-pregen", "base-pregen"), ("libcuda-sys-shipped", "cudarc")):
     if other in times and this in times:
         per_round = {}
         for r, v, t in rows:

@@ -3,7 +3,7 @@
 # the headers named by LIBCUDA_SYS_INCLUDE_DIR (use the GPU machine's release: 13.0), and packs the
 # binaries (calls, peer_copy) with the C twins, the PTX, the run scripts and the table scripts into
 # .bench/ (ignored by git).
-#   source scripts/deps.sh && LIBCUDA_SYS_INCLUDE_DIR=$CUDA_HEADERS_13_0 bash bench/pack.sh
+#   eval "$(scripts/deps.sh)" && LIBCUDA_SYS_INCLUDE_DIR=$CUDA_HEADERS_13_0 bash bench/pack.sh
 # then on the GPU machine, from a copy of the project root that holds .bench/: bash .bench/run.sh
 # (and, with two GPUs, bash .bench/peer.sh)
 set -euo pipefail
