@@ -1,27 +1,25 @@
-//! Raw FFI bindings to the CUDA Driver API (`cuda.h`, `libcuda`), generated at build time from
-//! the header found on the building machine.
+//! Raw FFI bindings to NVIDIA's CUDA Driver API (`cuda.h`, `libcuda`), generated from the header
+//! of the CUDA release you build against: [`cuCtxCreate`] here calls exactly what `cuCtxCreate`
+//! calls in C compiled with that header.
 //!
-//! Every function the header declares sits at the crate root under its C name
-//! (`cuMemAlloc_v2`), and every documented name that the header's macros map to a versioned
-//! symbol is a re-export of that item (`cuMemAlloc`, `cuCtxCreate`), as C code sees them by
-//! default. The module `per_thread` holds the same API as C code sees it with
-//! `CUDA_API_PER_THREAD_DEFAULT_STREAM` (`per_thread::cuMemcpyHtoD` is `cuMemcpyHtoD_v2_ptds`).
-//! Enums are `#[repr(transparent)]` newtypes with crate-root constants (`CUDA_SUCCESS: CUresult`)
-//! and the same constants associated (`CUresult::CUDA_SUCCESS`); `Debug` prints the enumerator's
-//! name. Macros that cast keep their C type (`CU_LAUNCH_PARAM_END: *mut c_void`).
+//! This is a `-sys` crate: declarations and linking, nothing more. Every function is `unsafe` and
+//! behaves exactly as NVIDIA's reference for the Driver API documents it. If you want contexts,
+//! modules and memory as Rust types, use a safe wrapper crate.
 //!
-//! The Driver API's other headers found beside cuda.h are bound as well, their items at the crate
-//! root too: `cudaProfiler.h` (`cuProfilerStart`, `cuProfilerStop`) and `cudaTypedefs.h` (the
-//! `PFN_*` types of every function at every ABI version, for what `cuGetProcAddress` hands out),
-//! and with the features `gl`, `egl` and `vdpau` the graphics interop headers `cudaGL.h`,
-//! `cudaEGL.h` and `cudaVDPAU.h`. The build log (`cargo build -vv`) says which were found.
+//! ```rust
+//! use libcuda_sys::*;
 //!
-//! The items themselves are not in this repository: NVIDIA's license does not allow
-//! redistributing the header's text, and they depend on the release you build against. Where no
-//! `cuda.h` was found (as on docs.rs), this page is all there is: run `cargo doc --open -p
-//! libcuda-sys` on a machine with CUDA headers (the toolkit, `pip install nvidia-cuda-runtime`,
-//! or Debian's `nvidia-cuda-dev`) to read the bindings for your release, with the header's own
-//! documentation. The README says how the headers and the driver library are found.
+//! let mut version = 0;
+//! if unsafe { cuDriverGetVersion(&mut version) } == CUDA_SUCCESS {
+//!     println!("the driver supports CUDA {}.{}", version / 1000, version % 1000 / 10);
+//! }
+//! match unsafe { cuInit(0) } {
+//!     CUresult::CUDA_SUCCESS => {}
+//!     error => eprintln!("cuInit: {error:?}"), // cuInit: CUDA_ERROR_NO_DEVICE without a GPU
+//! }
+//! ```
+//!
+#![doc = include_str!("../docs/manual.md")]
 #![no_std]
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 #![allow(clippy::all)]
