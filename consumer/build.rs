@@ -41,6 +41,15 @@ fn main() {
         c.define("CONSUMER_LINKS_LIBCUDA", None);
     }
     c.compile("consumer");
+    // C's cuGetProcAddress through the driver library it opens itself, to compare with
+    // libcuda_sys::versioned (dynamic-loading only: then nothing links libcuda).
+    let unix = env::var("CARGO_CFG_TARGET_FAMILY").is_ok_and(|f| f.split(',').any(|f| f == "unix"));
+    println!("cargo:rerun-if-changed=src/proc_address.c");
+    if dynamic && unix && bound("cudaTypedefs.h") {
+        cc::Build::new().include(&include).file("src/proc_address.c").warnings_into_errors(true).compile("consumer_proc_address");
+        println!("cargo:rustc-link-lib=dl");
+        println!("cargo:rustc-cfg=has_proc_address");
+    }
 
     // The header's error codes, as the preprocessor sees them, for a table of Rust constants: a
     // code the crate lacks fails to compile here.
@@ -66,7 +75,9 @@ fn main() {
     fs::write(out.join("errors.rs"), table).unwrap();
 
     // Rust gated on the header's release.
-    println!("cargo::rustc-check-cfg=cfg(ctx_create_takes_params, links_libcuda, has_profiler, has_gl, has_ctx_create_v12050)");
+    println!(
+        "cargo::rustc-check-cfg=cfg(ctx_create_takes_params, links_libcuda, has_profiler, has_gl, has_ctx_create_v12050, has_proc_address)"
+    );
     if bound("cudaProfiler.h") {
         println!("cargo:rustc-cfg=has_profiler");
     }

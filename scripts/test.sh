@@ -50,6 +50,7 @@ for release in ${releases[*]}; do
 done
 if [ $# -eq 0 ]; then
   suite 13.0 --features libcuda-sys/dynamic-loading
+  any_driver_example
   suite 12.9 --features libcuda-sys/dynamic-loading
   same_bindings 13.0
   same_bindings 12.9

@@ -56,10 +56,29 @@
 //! Output parameters are left untouched in both cases. Should a future header declare a function
 //! that returns no `CUresult`, its wrapper would do nothing (no return value) or return its type's
 //! all-zero value (0, a null pointer) in these cases; the headers of CUDA 11.8 to 13.5 have none.
+//!
+//! # A driver older than the headers
+//!
+//! The crate root binds each function at the ABI the headers choose: with 13.x headers,
+//! `cuCtxCreate` is `cuCtxCreate_v4`, the ABI of CUDA 12.5, which a 12.2 driver does not have.
+//! [`required_version`] says which driver a function needs (`Some(12050)`), and [`why_unavailable`]
+//! puts it into a message with the driver's own version. What an older driver does have is in the
+//! module [`versioned`](crate::versioned): every ABI version of every function that cudaTypedefs.h
+//! types, by its version (`versioned::cuCtxCreate_v3020`, `_v11040`, `_v12050`), each resolved
+//! through the driver's `cuGetProcAddress` with that version, never one above the driver's
+//! (`cuDriverGetVersion`). A program that must run on every driver picks the newest its driver
+//! has (examples/any_driver.rs).
+//!
+//! The crate root's functions look their symbol up in the driver library's export table; the
+//! versioned ones ask `cuGetProcAddress`, as NVIDIA's own libraries (CUDA's runtime, libcu++)
+//! do. Where the two differ, the versioned ones are the better choice: under a profiler or tool
+//! whose injection library hands out its own function table through `cuGetProcAddress` (its
+//! exports may lack newer functions), and on drivers that export fewer symbols than they know
+//! (some Jetson and WSL drivers resolve functions only through `cuGetProcAddress`).
 
 #![warn(clippy::all)]
 
-use crate::{CUresult, CUDA_ERROR_NOT_FOUND, CUDA_ERROR_NO_DEVICE};
+use crate::{CUresult, CUDA_ERROR_NOT_FOUND, CUDA_ERROR_NO_DEVICE, CUDA_SUCCESS};
 use core::ffi::c_void;
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicPtr, Ordering};
@@ -69,7 +88,8 @@ use std::string::String;
 use std::sync::OnceLock;
 use std::vec::Vec;
 
-// DEFAULT_LIBRARY and RENAMES, written by the build script (build/bindings/passes/dynamic.rs).
+// DEFAULT_LIBRARY, RENAMES, VERSIONED and REQUIRED, written by the build script
+// (build/bindings/passes/dynamic.rs).
 include!(concat!(env!("OUT_DIR"), "/dynamic.rs"));
 
 /// The environment variable that names the driver library to open instead of [`DEFAULT_LIBRARY`].
@@ -218,6 +238,163 @@ impl Slot {
     }
 }
 
+/// Where one function of [`versioned`](crate::versioned) caches its address.
+pub(crate) struct Versioned(AtomicPtr<c_void>);
+
+impl Versioned {
+    pub(crate) const fn new() -> Versioned {
+        Versioned(AtomicPtr::new(UNRESOLVED as *mut c_void))
+    }
+
+    /// The address `cuGetProcAddress` gives for `name` (NUL-terminated) at `version`, with the
+    /// per-thread or the legacy stream flag, or the result to return instead of calling it.
+    #[inline(always)]
+    pub(crate) fn get(&self, name: &'static [u8], version: i32, per_thread: bool) -> Result<*mut c_void, CUresult> {
+        let address = self.0.load(Ordering::Acquire);
+        if address as usize > MISSING {
+            return Ok(address);
+        }
+        self.resolve(name, version, per_thread)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn resolve(&self, name: &'static [u8], version: i32, per_thread: bool) -> Result<*mut c_void, CUresult> {
+        let mut address = self.0.load(Ordering::Acquire);
+        if address as usize == UNRESOLVED {
+            address = proc_address(name, version, per_thread);
+            self.0.store(address, Ordering::Release);
+        }
+        match address as usize {
+            NO_LIBRARY => Err(CUDA_ERROR_NO_DEVICE),
+            MISSING => Err(CUDA_ERROR_NOT_FOUND),
+            _ => Ok(address),
+        }
+    }
+}
+
+/// The driver's CUDA version (`cuDriverGetVersion`: 12020 for CUDA 12.2), asked once; 0 when no
+/// driver library loads or it does not answer.
+pub fn driver_version() -> i32 {
+    static VERSION: OnceLock<i32> = OnceLock::new();
+    *VERSION.get_or_init(|| {
+        let mut version = 0;
+        // SAFETY: an output parameter of the declared type.
+        match unsafe { crate::cuDriverGetVersion(&mut version) } {
+            CUDA_SUCCESS => version,
+            _ => 0,
+        }
+    })
+}
+
+/// What the driver's `cuGetProcAddress` answers for `name` (NUL-terminated) at `version` with the
+/// stream flag: an address, or [`NO_LIBRARY`] or [`MISSING`]. A version above the driver's own is
+/// never asked for (a CUDA 12.2 driver asked for `cuCtxCreate` at 12050 answers success with an
+/// older ABI). `cuGetProcAddress_v2` (drivers of CUDA 12.0 on) says why it found nothing; CUDA 11.3
+/// to 11.8 drivers have only the first form.
+#[cfg(cuda_header = "cudaTypedefs.h")]
+fn proc_address(name: &[u8], version: i32, per_thread: bool) -> *mut c_void {
+    if driver().library.is_err() {
+        return NO_LIBRARY as *mut c_void;
+    }
+    if version > driver_version() {
+        return MISSING as *mut c_void;
+    }
+    let flag = if per_thread { crate::CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM } else { crate::CU_GET_PROC_ADDRESS_LEGACY_STREAM };
+    let (flags, symbol) = (flag.0 as crate::cuuint64_t, name.as_ptr().cast::<core::ffi::c_char>());
+    let mut address: *mut c_void = core::ptr::null_mut();
+    #[cfg(not(cuda_major = "11"))]
+    {
+        let v2 = look_up(b"cuGetProcAddress_v2\0");
+        if v2 as usize > MISSING {
+            // SAFETY: the driver's cuGetProcAddress_v2, whose type cudaTypedefs.h gives.
+            let get = unsafe { core::mem::transmute::<*mut c_void, crate::PFN_cuGetProcAddress_v12000>(v2) };
+            let mut status = crate::CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND;
+            // SAFETY: a NUL-terminated name and output parameters of the declared types.
+            let result = get.map(|get| unsafe { get(symbol, &mut address, version, flags, &mut status) });
+            let found = result == Some(CUDA_SUCCESS) && status == crate::CU_GET_PROC_ADDRESS_SUCCESS && address as usize > MISSING;
+            return if found { address } else { MISSING as *mut c_void };
+        }
+    }
+    let v1 = look_up(b"cuGetProcAddress\0");
+    if v1 as usize <= MISSING {
+        return MISSING as *mut c_void;
+    }
+    // SAFETY: the driver's first cuGetProcAddress, whose type cudaTypedefs.h gives.
+    let get = unsafe { core::mem::transmute::<*mut c_void, crate::PFN_cuGetProcAddress_v11030>(v1) };
+    // SAFETY: as above.
+    let result = get.map(|get| unsafe { get(symbol, &mut address, version, flags) });
+    if result == Some(CUDA_SUCCESS) && address as usize > MISSING {
+        address
+    } else {
+        MISSING as *mut c_void
+    }
+}
+
+/// Without cudaTypedefs.h there are no versioned functions to resolve.
+#[cfg(not(cuda_header = "cudaTypedefs.h"))]
+fn proc_address(_: &[u8], _: i32, _: bool) -> *mut c_void {
+    MISSING as *mut c_void
+}
+
+/// The CUDA version, as `CUDA_VERSION` writes it, of the ABI this build binds for `name` (a symbol,
+/// `"cuCtxCreate_v4"`, or a documented name, `"cuCtxCreate"`): the oldest driver that has it. With
+/// 13.x headers `required_version("cuCtxCreate")` is `Some(12050)`. `None` for a name this build does
+/// not bind, or one whose version cudaTypedefs.h does not give (no such header found).
+pub fn required_version(name: &str) -> Option<u32> {
+    let symbol = symbol(name);
+    REQUIRED.iter().find(|(s, _)| *s == symbol).map(|&(_, version)| version)
+}
+
+/// The address that the function `name` of [`versioned`](crate::versioned)
+/// (`"cuCtxCreate_v3020"`) calls: what the driver's `cuGetProcAddress` gives for its name, version
+/// and stream flag. None when no driver library is open, the driver is older than that version, or
+/// it has no such function.
+pub fn versioned_address(name: &str) -> Option<NonNull<c_void>> {
+    let &(_, base, version, per_thread) = VERSIONED.iter().find(|(function, ..)| *function == name)?;
+    let mut base: Vec<u8> = base.as_bytes().to_vec();
+    base.push(0);
+    let address = proc_address(&base, i32::try_from(version).ok()?, per_thread);
+    if address as usize > MISSING {
+        NonNull::new(address)
+    } else {
+        None
+    }
+}
+
+/// Why a call of `name` (a symbol or a documented name) does not reach the driver, in a sentence
+/// that names the driver version it needs and the driver's own, and the older ABIs of it that this
+/// driver has in [`versioned`](crate::versioned); `None` when it does reach it.
+pub fn why_unavailable(name: &str) -> Option<String> {
+    if is_available(name) {
+        return None;
+    }
+    if let Some(error) = load_error() {
+        return Some(error.into());
+    }
+    let dotted = |v: u32| std::format!("CUDA {}.{}", v / 1000, v % 1000 / 10);
+    let symbol = symbol(name);
+    let driver = driver_version();
+    let driver =
+        if driver > 0 { std::format!("{} (cuDriverGetVersion {driver})", dotted(driver as u32)) } else { "of an unknown version".into() };
+    let needs = match required_version(name) {
+        Some(version) => std::format!("needs a driver of {} or newer (the ABI this build binds)", dotted(version)),
+        None => "is not exported by it".into(),
+    };
+    let base = symbol.trim_end_matches("_ptds").trim_end_matches("_ptsz");
+    let base = base.rsplit_once("_v").filter(|(_, v)| v.len() == 1).map_or(base, |(b, _)| b);
+    let older: Vec<&str> = VERSIONED
+        .iter()
+        .filter(|(_, b, version, per_thread)| *b == base && !per_thread && (*version as i64) <= i64::from(driver_version()))
+        .map(|(function, ..)| *function)
+        .collect();
+    let older = match older.as_slice() {
+        [] => String::new(),
+        list => std::format!("; the ABIs of {base} this driver has: libcuda_sys::versioned::{{{}}}", list.join(", ")),
+    };
+    Some(std::format!("{name} ({symbol}) {needs}; this driver is {driver}{older}"))
+}
+
 /// Why the driver library could not be opened: the path tried, how it was chosen (from
 /// `LIBCUDA_SYS_DRIVER_PATH`, the default, or the default because the variable was ignored in
 /// secure-execution mode) and the loader's message; None when it is open. Opens it first if no
@@ -266,7 +443,9 @@ pub fn address(name: &str) -> Option<NonNull<c_void>> {
 /// Whether a call of the function `name` (a symbol, `"cuCtxCreate_v4"`, or a documented name,
 /// `"cuCtxCreate"`) reaches the driver: false when no driver library is open or this driver does
 /// not export the symbol, in which case the call answers `CUDA_ERROR_NO_DEVICE` or
-/// `CUDA_ERROR_NOT_FOUND`.
+/// `CUDA_ERROR_NOT_FOUND`. Then [`required_version`] says which driver it needs, and
+/// [`why_unavailable`] says so in a sentence, with this driver's version and the older ABIs of
+/// the function it has.
 pub fn is_available(name: &str) -> bool {
     address(name).is_some()
 }

@@ -200,7 +200,9 @@ fn root_items(file: &str) -> std::collections::BTreeSet<String> {
             continue;
         }
         let t = line.strip_prefix("    ").unwrap_or(line);
-        for kind in ["pub fn ", "pub const ", "pub struct ", "pub union ", "pub type ", "pub static ", "pub mod ", "pub unsafe extern \"C\" fn "] {
+        for kind in
+            ["pub fn ", "pub const ", "pub struct ", "pub union ", "pub type ", "pub static ", "pub mod ", "pub unsafe extern \"C\" fn "]
+        {
             if let Some(rest) = t.strip_prefix(kind) {
                 names.insert(rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next().unwrap_or_default().to_string());
             }
@@ -228,7 +230,8 @@ fn docs_link_every_item_they_name() {
         }
         for (i, span) in doc.split('`').enumerate().filter(|(i, _)| i % 2 == 1) {
             colons += usize::from(span.starts_with("::cu"));
-            let linked = doc.split('`').nth(i - 1).is_some_and(|b| b.ends_with('[')) && doc.split('`').nth(i + 1).is_some_and(|a| a.starts_with(']'));
+            let linked = doc.split('`').nth(i - 1).is_some_and(|b| b.ends_with('['))
+                && doc.split('`').nth(i + 1).is_some_and(|a| a.starts_with(']'));
             match (names.contains(span), linked) {
                 (true, true) => links += 1,
                 (true, false) => unlinked.push(span.to_string()),
@@ -241,4 +244,18 @@ fn docs_link_every_item_they_name() {
     assert!(unlinked.is_empty(), "{} code spans name an item but are no link: {:?}", unlinked.len(), &unlinked[..unlinked.len().min(10)]);
     // The documented names' own docs link their symbol, whatever the flavor.
     assert!(links >= 80, "{links} links");
+}
+
+/// `CUresult` is an error value: `Display` by name (the number for a value the header does not
+/// know), `core::error::Error`, `?` into `Box<dyn Error>`; no driver is called (none is loaded here).
+#[test]
+fn cuda_result_is_an_error_value() {
+    assert_eq!(format!("{}", CUDA_ERROR_NO_DEVICE), "CUDA_ERROR_NO_DEVICE");
+    assert_eq!(CUDA_ERROR_INVALID_VALUE.to_string(), "CUDA_ERROR_INVALID_VALUE");
+    assert_eq!(format!("{}", CUresult(12345)), "12345");
+    fn fails() -> Result<(), Box<dyn std::error::Error>> {
+        Err(CUDA_ERROR_NOT_FOUND)?
+    }
+    assert_eq!(fails().unwrap_err().to_string(), "CUDA_ERROR_NOT_FOUND");
+    let _: &dyn core::error::Error = &CUDA_ERROR_NO_DEVICE;
 }

@@ -129,7 +129,7 @@ fn builder(config: &Config, bound: &Bound, comments: bool) -> Result<bindgen::Bu
         .ctypes_prefix("::core::ffi")
         .default_enum_style(bindgen::EnumVariation::NewType { is_bitfield: false, is_global: true })
         .prepend_enum_name(false)
-        .must_use_type("cudaError_enum")
+        .must_use_type(super::passes::enums::RESULT_ENUM)
         .derive_default(true)
         .generate_comments(comments)
         .merge_extern_blocks(true)

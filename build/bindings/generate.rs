@@ -5,7 +5,7 @@
 //! documented by the header and Doxygen group it comes from, the C wrappers compilable without
 //! the header, and the notice cuda.h asks code derived from it to carry.
 
-use super::passes::{constants, docs, enums, functions, headerless, links, names, origin, per_thread};
+use super::passes::{constants, docs, enums, functions, headerless, links, names, origin, per_thread, versioned};
 use super::{bindgen, probe, Bindings, Code};
 use crate::config::Config;
 use crate::error::{Context, Error};
@@ -77,11 +77,14 @@ pub fn run(config: &Config, bound: &Bound, flavor: Flavor) -> Result<Bindings, E
     let mut module = per_thread.module;
     names::type_names(&mut file, &mut module, &default, &per_thread_probe, &discovered.aliases).context(PASS)?;
     file.items.push(module);
+    let versioned = versioned::module(&file, &functions, &per_thread.declarations).context(PASS)?;
+    file.items.push(versioned.module);
     let doc_links = links::link(&mut file);
     println!("libcuda-sys: time: passes {:.3} s", passes.elapsed().as_secs_f64());
 
     let linked: Vec<String> = functions.iter().filter(|f| !f.static_fn).map(|f| f.symbol.clone()).collect();
-    let mut files = vec![("dynamic.rs".to_string(), super::passes::dynamic::table(&config.target_os, &default.renames, &linked))];
+    let table = super::passes::dynamic::table(&config.target_os, &default.renames, &linked, &versioned.entries, &versioned.required);
+    let mut files = vec![("dynamic.rs".to_string(), table)];
     if shipped && functions.iter().any(|f| f.static_fn) {
         return Err(Error::failed(
             "the header defines static inline functions outside the per-thread mapping, which shipped bindings cannot compile yet",
@@ -116,7 +119,8 @@ pub fn run(config: &Config, bound: &Bound, flavor: Flavor) -> Result<Bindings, E
     let data = BuildData { functions: linked, per_thread_functions: per_thread.functions, wrapper_calls: per_thread.calls, files };
     println!(
         "libcuda-sys: {} functions, {} documented names, {} casting macros, {} enums ({} of flags), {} struct tags under C's name; \
-         per_thread: {} names map to {} per-thread symbols; docs: {} code spans name an item and are links, {} name none",
+         per_thread: {} names map to {} per-thread symbols; versioned: {} functions by ABI version, the version of {} bound functions \
+         known; docs: {} code spans name an item and are links, {} name none",
         data.functions.len(),
         default.renames.len(),
         default.casts.len(),
@@ -125,6 +129,8 @@ pub fn run(config: &Config, bound: &Bound, flavor: Flavor) -> Result<Bindings, E
         aliases,
         per_thread.names,
         data.per_thread_functions.len() + data.wrapper_calls.len(),
+        versioned.entries.len(),
+        versioned.required.len(),
         doc_links.links,
         doc_links.plain
     );

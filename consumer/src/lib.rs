@@ -96,3 +96,10 @@ pub unsafe fn register_gl_buffer(buffer: libcuda_sys::GLuint) -> Result<libcuda_
         r => Err(r),
     }
 }
+
+#[cfg(has_proc_address)]
+extern "C" {
+    /// The address C's `cuGetProcAddress` (the header's) gives for a name at a version with
+    /// flags, through the driver library it opens itself; null when none.
+    pub fn consumer_proc_address(name: *const core::ffi::c_char, version: core::ffi::c_int, flags: u64) -> *mut core::ffi::c_void;
+}

@@ -64,3 +64,16 @@ interop_abi() {
   LIBCUDA_SYS_INCLUDE_DIR=$(headers_of "$release") CARGO_TARGET_DIR="target/cuda-$release" \
     cargo test -p libcuda-sys-systest --features libcuda-sys/gl,libcuda-sys/egl,libcuda-sys/vdpau
 }
+
+# examples/any_driver.rs against this machine's driver (CI: Debian's 535, CUDA 12.2, no GPU): it
+# names the newest cuCtxCreate ABI the driver has, then ends with the no-device diagnosis.
+any_driver_example() {
+  local out
+  if out=$(LIBCUDA_SYS_INCLUDE_DIR=$(headers_of 13.0) CARGO_TARGET_DIR=target/cuda-13.0 \
+    cargo run -q --example any_driver --features libcuda-sys/dynamic-loading 2>&1); then
+    echo "$out"; echo "any_driver: ended with success where there is no GPU"; exit 1
+  fi
+  echo "$out"
+  grep -q "is the one to use" <<<"$out" && grep -q "no usable GPU: cuInit answered CUDA_ERROR_NO_DEVICE" <<<"$out" ||
+    { echo "any_driver: expected the ABI it would use, then the no-device diagnosis"; exit 1; }
+}

@@ -20,8 +20,9 @@
 //! The symbol looked up is the one link mode binds (bindgen's `link_name` when it writes one, else
 //! the name), so the documented-name re-exports and every caller compile unchanged in both modes.
 
+use super::versioned::Entry;
 use crate::shared::DYNAMIC_FEATURE;
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use std::fmt::Write as _;
 use syn::{parse_quote, FnArg, ForeignItemFn, Item, Pat, ReturnType, Type};
@@ -62,34 +63,12 @@ pub fn parameters(f: &ForeignItemFn) -> Result<Vec<(syn::Ident, &Type)>, String>
 /// symbol is that name instead of a Rust-mangled one: the C wrappers of static inline functions
 /// call it (see `shared::hidden_name`).
 pub fn lazy_function(f: &ForeignItemFn, symbol: &str, export: Option<&str>) -> Result<Item, String> {
-    let name = &f.sig.ident;
-    let mut parameters = Vec::new();
-    let mut arguments = Vec::new();
-    for (ident, ty) in self::parameters(f)? {
-        parameters.push(quote!(#ident: #ty));
-        arguments.push(ident);
-    }
-    let output = &f.sig.output;
-    // Unresolved: a CUresult function answers the error code that Slot::get chose; a function
-    // without a return value does nothing; any other returns its type's all-zero value.
-    let (unresolved, note) = match output {
-        ReturnType::Type(_, ty) if matches!(&**ty, Type::Path(p) if p.path.is_ident("CUresult")) => (
-            quote!(__e),
-            "returns `CUDA_ERROR_NOT_FOUND` when the driver library lacks it, `CUDA_ERROR_NO_DEVICE` when no driver library loads",
-        ),
-        ReturnType::Default => (
-            quote!({
-                let _ = __e;
-            }),
-            "does nothing when the driver library lacks it or none loads",
-        ),
-        ReturnType::Type(..) => (
-            quote!({
-                let _ = __e;
-                unsafe { ::core::mem::zeroed() }
-            }),
-            "returns zero (or null) when the driver library lacks it or none loads",
-        ),
+    let note = match &f.sig.output {
+        ReturnType::Type(_, ty) if matches!(&**ty, Type::Path(p) if p.path.is_ident("CUresult")) => {
+            "returns `CUDA_ERROR_NOT_FOUND` when the driver library lacks it, `CUDA_ERROR_NO_DEVICE` when no driver library loads"
+        }
+        ReturnType::Default => "does nothing when the driver library lacks it or none loads",
+        ReturnType::Type(..) => "returns zero (or null) when the driver library lacks it or none loads",
     };
     let doc = format!("\n\n*dynamic-loading*: calls the driver's `{symbol}`, looked up on the first call; {note} (see [`dynamic`]).");
     let symbol = syn::LitByteStr::new(format!("{symbol}\0").as_bytes(), Span::call_site());
@@ -98,32 +77,68 @@ pub fn lazy_function(f: &ForeignItemFn, symbol: &str, export: Option<&str>) -> R
         Some(export) => quote!(#[export_name = #export]),
         None => quote!(#[inline]),
     };
-    // The declaration's attributes (its docs) are moved over as they are, not printed and parsed again.
-    let mut function: syn::ItemFn = parse_quote! {
+    let mut function = resolving(f, quote!(crate::dynamic::Slot), quote!(get(#symbol)))?;
+    let head: syn::ItemFn = parse_quote! {
         #[doc = #doc]
         #[cfg(feature = #DYNAMIC_FEATURE)]
         #linkage
+        fn f() {}
+    };
+    // The declaration's attributes (its docs) are moved over as they are, not printed and parsed again.
+    let attrs = f.attrs.iter().filter(|a| !a.path().is_ident("link_name")).cloned();
+    function.attrs = attrs.chain(head.attrs).collect();
+    Ok(Item::Fn(function))
+}
+
+/// A function of the declaration `f`'s signature that asks its own `static` slot of type `slot`
+/// for the address (`slot.lookup`: `Result<*mut c_void, CUresult>`) and calls it. Unresolved: a
+/// `CUresult` function answers the error code the slot chose; a function without a return value
+/// does nothing; any other returns its type's all-zero value.
+pub fn resolving(f: &ForeignItemFn, slot: TokenStream, lookup: TokenStream) -> Result<syn::ItemFn, String> {
+    let name = &f.sig.ident;
+    let mut parameters = Vec::new();
+    let mut arguments = Vec::new();
+    for (ident, ty) in self::parameters(f)? {
+        parameters.push(quote!(#ident: #ty));
+        arguments.push(ident);
+    }
+    let output = &f.sig.output;
+    let unresolved = match output {
+        ReturnType::Type(_, ty) if matches!(&**ty, Type::Path(p) if p.path.is_ident("CUresult")) => quote!(__e),
+        ReturnType::Default => quote!({
+            let _ = __e;
+        }),
+        ReturnType::Type(..) => quote!({
+            let _ = __e;
+            unsafe { ::core::mem::zeroed() }
+        }),
+    };
+    Ok(parse_quote! {
         pub unsafe extern "C" fn #name(#(#parameters),*) #output {
-            static __SLOT: crate::dynamic::Slot = crate::dynamic::Slot::new();
-            match __SLOT.get(#symbol) {
+            static __SLOT: #slot = #slot::new();
+            match __SLOT.#lookup {
                 Ok(__f) => unsafe {
                     ::core::mem::transmute::<*mut ::core::ffi::c_void, unsafe extern "C" fn(#(#parameters),*) #output>(__f)(#(#arguments),*)
                 },
                 Err(__e) => #unresolved,
             }
         }
-    };
-    let attrs = f.attrs.iter().filter(|a| !a.path().is_ident("link_name")).cloned();
-    function.attrs.splice(0..0, attrs);
-    Ok(Item::Fn(function))
+    })
 }
 
 /// `OUT_DIR/dynamic.rs`, which `src/dynamic.rs` includes: the library to open, decided by the
 /// target, and the documented names whose symbol the header declares (`renames`: name → symbol;
 /// `functions`: the declared symbols).
-pub fn table(target_os: &str, renames: &[(String, String)], functions: &[String]) -> String {
+pub fn table(
+    target_os: &str,
+    renames: &[(String, String)],
+    functions: &[String],
+    versioned: &[Entry],
+    required: &[(String, u32)],
+) -> String {
     let library = library_name(target_os);
-    let mut code = String::from("// Generated by libcuda-sys's build script (build/bindings/passes/dynamic.rs) for the dynamic-loading feature.\n");
+    let mut code =
+        String::from("// Generated by libcuda-sys's build script (build/bindings/passes/dynamic.rs) for the dynamic-loading feature.\n");
     let _ = writeln!(
         code,
         "/// The driver library opened when `LIBCUDA_SYS_DRIVER_PATH` is unset, chosen for the target \
@@ -132,6 +147,19 @@ pub fn table(target_os: &str, renames: &[(String, String)], functions: &[String]
     code.push_str("/// Documented name → the symbol that this header's macros make of it.\nconst RENAMES: &[(&str, &str)] = &[\n");
     for (name, symbol) in renames.iter().filter(|(_, s)| functions.contains(s)) {
         let _ = writeln!(code, "    ({name:?}, {symbol:?}),");
+    }
+    code.push_str("];\n");
+    code.push_str(
+        "/// Each function of [`versioned`](crate::versioned): its name (`cuCtxCreate_v3020`), the name \
+         `cuGetProcAddress` is asked for (`cuCtxCreate`), the version (`3020`), and whether it is asked with the \
+         per-thread default stream flag.\npub const VERSIONED: &[(&str, &str, u32, bool)] = &[\n",
+    );
+    for e in versioned {
+        let _ = writeln!(code, "    ({:?}, {:?}, {}, {}),", e.function, e.base, e.version, e.per_thread);
+    }
+    code.push_str("];\n/// Each function this build binds, by its symbol → the CUDA version of its ABI (cudaTypedefs.h).\nconst REQUIRED: &[(&str, u32)] = &[\n");
+    for (symbol, version) in required {
+        let _ = writeln!(code, "    ({symbol:?}, {version}),");
     }
     code.push_str("];\n");
     code
@@ -179,9 +207,12 @@ mod tests {
     #[test]
     fn the_table_names_the_library_and_the_declared_renames() {
         let renames = [("cuCtxCreate".to_string(), "cuCtxCreate_v4".to_string()), ("cuGone".to_string(), "cuGone_v2".to_string())];
-        let table = table("linux", &renames, &["cuCtxCreate_v4".to_string()]);
+        let entry = Entry { function: "cuCtxCreate_v3020".into(), base: "cuCtxCreate".into(), version: 3020, per_thread: false };
+        let table = table("linux", &renames, &["cuCtxCreate_v4".to_string()], &[entry], &[("cuCtxCreate_v4".into(), 12050)]);
+        assert!(table.contains("(\"cuCtxCreate_v3020\", \"cuCtxCreate\", 3020, false),"), "{table}");
+        assert!(table.contains("(\"cuCtxCreate_v4\", 12050),"), "{table}");
         assert!(table.contains("pub const DEFAULT_LIBRARY: &str = \"libcuda.so.1\";"), "{table}");
         assert!(table.contains("(\"cuCtxCreate\", \"cuCtxCreate_v4\"),") && !table.contains("cuGone"), "{table}");
-        assert!(self::table("windows", &[], &[]).contains("\"nvcuda.dll\""));
+        assert!(self::table("windows", &[], &[], &[], &[]).contains("\"nvcuda.dll\""));
     }
 }

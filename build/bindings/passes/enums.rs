@@ -54,6 +54,9 @@ pub fn extend(file: &mut syn::File, enums: &[String]) -> Result<usize, String> {
             flag_enums += 1;
             added.extend(bit_operators(&ty));
         }
+        if name == RESULT_ENUM {
+            added.extend(error_value(&ty));
+        }
     }
     let helper = syn::parse_file(include_str!("enum_debug.rs")).map_err(|e| format!("build/bindings/passes/enum_debug.rs: {e}"))?;
     let mut module: syn::ItemMod = parse_quote! {
@@ -97,6 +100,27 @@ fn enumerators(file: &syn::File, enums: &[String]) -> BTreeMap<String, Vec<(syn:
         }
     }
     by_enum
+}
+
+/// `CUresult`'s enum: an error value as well (`?` into `Box<dyn Error>`).
+pub const RESULT_ENUM: &str = "cudaError_enum";
+
+/// `Display` (the enumerator's name, or the number the header does not know, as `Debug`: no call
+/// into the driver) and `core::error::Error`.
+fn error_value(ty: &syn::Ident) -> [Item; 2] {
+    [
+        parse_quote! {
+            /// The enumerator's name (`CUDA_ERROR_NO_DEVICE`), or the number of a value the header does not know;
+            /// no call into the driver (`cuGetErrorName` and `cuGetErrorString` say more where a driver is).
+            impl ::core::fmt::Display for #ty {
+                #[inline]
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    ::core::fmt::Debug::fmt(self, f)
+                }
+            }
+        },
+        parse_quote!(impl ::core::error::Error for #ty {}),
+    ]
 }
 
 fn bit_operators(ty: &syn::Ident) -> [Item; 4] {
@@ -143,6 +167,18 @@ mod tests {
         );
         assert!(!text.contains("BitOr"), "{text}");
         assert!(text.contains("mod enum_debug"), "{text}");
+    }
+
+    #[test]
+    fn cuda_results_are_error_values() {
+        let mut file = bindgen_enum(RESULT_ENUM);
+        extend(&mut file, &[RESULT_ENUM.into()]).unwrap();
+        let text = quote!(#file).to_string();
+        assert!(text.contains("impl :: core :: fmt :: Display for cudaError_enum"), "{text}");
+        assert!(text.contains("impl :: core :: error :: Error for cudaError_enum { }"), "{text}");
+        let mut other = bindgen_enum("CUjit_option_enum");
+        extend(&mut other, &["CUjit_option_enum".into()]).unwrap();
+        assert!(!quote!(#other).to_string().contains("impl :: core :: fmt :: Display for"));
     }
 
     #[test]

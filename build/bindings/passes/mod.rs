@@ -10,6 +10,7 @@
 //!   tags that bindgen renamed get C's name as an alias;
 //! - [`enums`]: associated constants, `Debug` by name, and `|` for flags;
 //! - [`per_thread`]: the module `per_thread`, C's `CUDA_API_PER_THREAD_DEFAULT_STREAM` mapping;
+//! - [`versioned`]: the module `versioned`, every ABI version of every function by its version;
 //! - [`links`], last: every code span of the docs that names an item becomes an intra-doc link;
 //! - for the shipped flavor, [`origin`]: each item's header and Doxygen group instead of NVIDIA's
 //!   text, and [`headerless`]: the C wrappers of static inline functions without the header.
@@ -24,3 +25,4 @@ pub mod links;
 pub mod names;
 pub mod origin;
 pub mod per_thread;
+pub mod versioned;

@@ -39,6 +39,8 @@ pub struct PerThread {
     pub c_wrappers: String,
     pub inline: Vec<String>,
     pub prototypes: Vec<String>,
+    /// The library symbols declared in the module, with their declarations.
+    pub declarations: Vec<(String, ForeignItemFn)>,
 }
 
 /// `root` are the functions bindgen declared (without the macro); `default` and `per_thread` the
@@ -84,6 +86,7 @@ pub fn module(
     }
 
     let mut linked: Vec<ForeignItemFn> = Vec::new();
+    let mut declarations = Vec::new();
     let mut inline: Vec<ForeignItemFn> = Vec::new();
     let mut wrappers: Vec<Item> = Vec::new();
     let mut functions = Vec::new();
@@ -113,6 +116,7 @@ pub fn module(
         } else {
             wrappers.push(dynamic::lazy_function(&decl, symbol, None)?);
             functions.push(symbol.clone());
+            declarations.push((symbol.clone(), decl.clone()));
             linked.push(decl);
         }
     }
@@ -165,7 +169,7 @@ pub fn module(
              #define {PER_THREAD_MACRO}\n#include <cuda.h>\n{c_source}"
         )
     });
-    Ok(PerThread { module, functions, names: renames.len(), c_source, calls, c_wrappers, inline: inline_called, prototypes })
+    Ok(PerThread { module, functions, names: renames.len(), c_source, calls, c_wrappers, inline: inline_called, prototypes, declarations })
 }
 
 /// `RET SYMBOL(PARAMS);` for the Rust declaration `f` of the driver symbol `symbol`.
