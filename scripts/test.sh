@@ -49,7 +49,7 @@ for release in ${releases[*]}; do
   suite "$release"
 done
 if [ $# -eq 0 ]; then
-  suite 13.0 --features libcuda-sys/dynamic-loading
+  suite 13.0 --features libcuda-sys/versioned
   any_driver_example
   suite 12.9 --features libcuda-sys/dynamic-loading
   same_bindings 13.0

@@ -63,7 +63,7 @@
 //! `cuCtxCreate` is `cuCtxCreate_v4`, the ABI of CUDA 12.5, which a 12.2 driver does not have.
 //! [`required_version`] says which driver a function needs (`Some(12050)`), and [`why_unavailable`]
 //! puts it into a message with the driver's own version. What an older driver does have is in the
-//! module [`versioned`](crate::versioned): every ABI version of every function that cudaTypedefs.h
+//! module `versioned`: every ABI version of every function that cudaTypedefs.h
 //! types, by its version (`versioned::cuCtxCreate_v3020`, `_v11040`, `_v12050`), each resolved
 //! through the driver's `cuGetProcAddress` with that version, never one above the driver's
 //! (`cuDriverGetVersion`). A program that must run on every driver picks the newest its driver
@@ -238,9 +238,11 @@ impl Slot {
     }
 }
 
-/// Where one function of [`versioned`](crate::versioned) caches its address.
+/// Where one function of `versioned` caches its address.
+#[cfg(feature = "versioned")]
 pub(crate) struct Versioned(AtomicPtr<c_void>);
 
+#[cfg(feature = "versioned")]
 impl Versioned {
     pub(crate) const fn new() -> Versioned {
         Versioned(AtomicPtr::new(UNRESOLVED as *mut c_void))
@@ -346,7 +348,7 @@ pub fn required_version(name: &str) -> Option<u32> {
     REQUIRED.iter().find(|(s, _)| *s == symbol).map(|&(_, version)| version)
 }
 
-/// The address that the function `name` of [`versioned`](crate::versioned)
+/// The address that the function `name` of `versioned`
 /// (`"cuCtxCreate_v3020"`) calls: what the driver's `cuGetProcAddress` gives for its name, version
 /// and stream flag. None when no driver library is open, the driver is older than that version, or
 /// it has no such function.
@@ -364,7 +366,7 @@ pub fn versioned_address(name: &str) -> Option<NonNull<c_void>> {
 
 /// Why a call of `name` (a symbol or a documented name) does not reach the driver, in a sentence
 /// that names the driver version it needs and the driver's own, and the older ABIs of it that this
-/// driver has in [`versioned`](crate::versioned); `None` when it does reach it.
+/// driver has in `versioned`; `None` when it does reach it.
 pub fn why_unavailable(name: &str) -> Option<String> {
     if is_available(name) {
         return None;

@@ -21,6 +21,7 @@ fn required_version_names_the_abi_this_build_binds() {
 }
 
 #[test]
+#[cfg(feature = "versioned")]
 #[cfg_attr(windows, ignore = "needs NVIDIA's driver (nvcuda.dll); CI runs the Windows tests under Wine, which has none")]
 fn each_cu_ctx_create_abi_answers_by_the_drivers_version() {
     let driver = dynamic::driver_version();
@@ -46,9 +47,12 @@ fn each_cu_ctx_create_abi_answers_by_the_drivers_version() {
     ctx_create_v12050(driver);
 }
 
-#[cfg(any(
-    cuda_major = "13",
-    all(cuda_major = "12", any(cuda_minor = "5", cuda_minor = "6", cuda_minor = "7", cuda_minor = "8", cuda_minor = "9"))
+#[cfg(all(
+    feature = "versioned",
+    any(
+        cuda_major = "13",
+        all(cuda_major = "12", any(cuda_minor = "5", cuda_minor = "6", cuda_minor = "7", cuda_minor = "8", cuda_minor = "9"))
+    )
 ))]
 fn ctx_create_v12050(driver: i32) {
     let sentinel = 0x5eed as CUcontext;

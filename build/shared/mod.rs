@@ -47,6 +47,10 @@ pub const PER_THREAD_MODULE: &str = "per_thread";
 /// `#[cfg(not(feature = ...))]` on this name.
 pub const DYNAMIC_FEATURE: &str = "dynamic-loading";
 
+/// The crate feature under which the generated module `versioned` is compiled (it implies
+/// [`DYNAMIC_FEATURE`]).
+pub const VERSIONED_FEATURE: &str = "versioned";
+
 /// The suffix bindgen gives the C wrappers it writes for static inline functions
 /// (`wrap_static_fns_suffix`), and that the build gives the wrappers it writes itself: the Rust
 /// declaration `cuGetProcAddress_v2_ptsz` is bound to the symbol `cuGetProcAddress_v2_ptsz__extern`.

@@ -22,7 +22,7 @@ shipped_suite() {
     names_line=$(grep -E "^names $release:" <<<"$log")
   done
   for release in $CUDA_RELEASES; do
-    for features in "" "--features libcuda-sys/dynamic-loading"; do
+    for features in "" "--features libcuda-sys/versioned"; do
       echo "=== CUDA $release shipped bindings, no header anywhere, libclang unloadable: cargo test --workspace --exclude libcuda-sys-consumer --no-default-features $features"
       echo "    (the consumer crate compiles C against the header libcuda-sys found: without one it has nothing to compile)"
       # shellcheck disable=SC2086
@@ -79,7 +79,7 @@ docs_rs() {
   tar -xzf "$crate" -C "$dir"
   echo "=== docs.rs, simulated: DOCS_RS=1 cargo doc on the packaged crate, no header, libclang unloadable"
   (cd "$dir"/libcuda-sys-*/ && DOCS_RS=1 LIBCLANG_PATH=$no_libclang RUSTDOCFLAGS="-D warnings --cfg docsrs" CARGO_TARGET_DIR="$dir/target" \
-    cargo doc -q --no-deps --no-default-features --features dynamic-loading)
+    cargo doc -q --no-deps --no-default-features --features dynamic-loading,versioned)
   documented=$(ls "$dir"/target/doc/libcuda_sys/fn.*.html | wc -l)
   expected=$(sed -n 's/^names [0-9.]*: \([0-9]*\) C-callable function names.*/\1/p' <<<"$names_line")
   echo "docs.rs: $documented functions documented at the crate root; the ABI check of the newest release: $names_line"

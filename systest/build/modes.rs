@@ -8,13 +8,15 @@
 //!   the module's own public items, and the root's items its glob import brings that no item of
 //!   the module shadows.
 
-use crate::shared::{DYNAMIC_FEATURE, PER_THREAD_MODULE};
+use crate::shared::{DYNAMIC_FEATURE, PER_THREAD_MODULE, VERSIONED_FEATURE};
 use std::collections::BTreeSet;
 use syn::{Attribute, ForeignItem, Item, Meta, UseTree, Visibility};
 
 /// Keeps the items that a build with (`dynamic`) or without the dynamic-loading feature compiles,
-/// without their `cfg`, in the file and in its modules. Any other `cfg` is an error: the check
-/// would not know which side of it to compare.
+/// without their `cfg`, in the file and in its modules. The module of the `versioned` feature is
+/// left out: its functions are the `PFN_*` types' (typedef checks), and the generated file gives
+/// each to its type at compile time. Any other `cfg` is an error: the check would not know which
+/// side of it to compare.
 pub fn configure(file: &mut syn::File, dynamic: bool) -> Result<(), String> {
     configure_items(&mut file.items, dynamic)
 }
@@ -34,6 +36,7 @@ fn configure_items(items: &mut Vec<Item>, dynamic: bool) -> Result<(), String> {
             }
             match feature_cfg(a) {
                 Some(needs) => active &= needs == dynamic,
+                None if is_versioned_cfg(a) => active = false,
                 None => error = Some(quote::quote!(#a).to_string()),
             }
             false
@@ -68,6 +71,14 @@ fn feature_cfg(attr: &Attribute) -> Option<bool> {
         Meta::List(l) if l.path.is_ident("not") => is_feature(&l.parse_args().ok()?).then_some(false),
         m => is_feature(m).then_some(true),
     }
+}
+
+/// `#[cfg(feature = "versioned")]`.
+fn is_versioned_cfg(attr: &Attribute) -> bool {
+    attr.parse_args::<Meta>().is_ok_and(|m| {
+        matches!(&m, Meta::NameValue(nv) if nv.path.is_ident("feature")
+            && matches!(&nv.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) if s.value() == VERSIONED_FEATURE))
+    })
 }
 
 fn attrs_mut(item: &mut Item) -> Option<&mut Vec<Attribute>> {

@@ -150,7 +150,7 @@ pub fn table(
     }
     code.push_str("];\n");
     code.push_str(
-        "/// Each function of [`versioned`](crate::versioned): its name (`cuCtxCreate_v3020`), the name \
+        "/// Each function of the module `versioned` (feature `versioned`): its name (`cuCtxCreate_v3020`), the name \
          `cuGetProcAddress` is asked for (`cuCtxCreate`), the version (`3020`), and whether it is asked with the \
          per-thread default stream flag.\npub const VERSIONED: &[(&str, &str, u32, bool)] = &[\n",
     );

@@ -1,4 +1,5 @@
-//! The Driver API by ABI version: the module `versioned` (with `dynamic-loading`). For each
+//! The Driver API by ABI version: the module `versioned` (feature `versioned`, with
+//! `dynamic-loading`). For each
 //! function-pointer type of cudaTypedefs.h, `PFN_<name>_v<version>` (and `_ptds`, `_ptsz` for the
 //! per-thread default stream), a function `<name>_v<version>` of exactly that type's signature
 //! that resolves on its first call through the driver's `cuGetProcAddress`, asking for `<name>`
@@ -10,7 +11,7 @@
 
 use super::dynamic::resolving;
 use super::functions::Function;
-use crate::shared::DYNAMIC_FEATURE;
+use crate::shared::VERSIONED_FEATURE;
 use quote::{format_ident, quote, ToTokens};
 use std::collections::BTreeMap;
 use syn::{parse_quote, GenericArgument, Item, PathArguments, Type, TypeFnPtr};
@@ -29,7 +30,7 @@ pub struct Entry {
 }
 
 pub struct Versioned {
-    /// The module, gated on dynamic-loading.
+    /// The module, gated on the `versioned` feature.
     pub module: Item,
     pub entries: Vec<Entry>,
     /// Symbol this build binds (`cuCtxCreate_v4`) → the version of its ABI (`12050`).
@@ -64,7 +65,7 @@ fn bare_fn<'a>(types: &'a BTreeMap<String, &'a Type>, name: &str, depth: usize) 
     (depth < 8).then(|| bare_fn(types, &last.ident.to_string(), depth + 1)).flatten()
 }
 
-/// The module and the tables, from the `PFN_*` aliases of `file` and the functions bindgen
+/// The module (gated on the `versioned` feature) and the tables, from the `PFN_*` aliases of `file` and the functions bindgen
 /// declared (`root`, with the per-thread declarations of `per_thread`: symbol → declaration).
 pub fn module(file: &syn::File, root: &[Function], per_thread: &[(String, syn::ForeignItemFn)]) -> Result<Versioned, String> {
     let mut types: BTreeMap<String, &Type> = BTreeMap::new();
@@ -160,7 +161,7 @@ pub fn module(file: &syn::File, root: &[Function], per_thread: &[(String, syn::F
     );
     let module: Item = parse_quote! {
         #[doc = #doc]
-        #[cfg(feature = #DYNAMIC_FEATURE)]
+        #[cfg(feature = #VERSIONED_FEATURE)]
         pub mod versioned {
             #(#items)*
         }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The crate's own compile (rustc of libcuda_sys, release, with dynamic-loading: where the lazily
+# resolving and the versioned functions are compiled), this tree against another commit, side by
+# side: each round touches src/lib.rs of both trees and rebuilds them in turn, taking the crate's
+# unit time of `cargo build --timings`; medians and per-round ratios.
+#
+#   bench/crate_compile.sh OTHER_COMMIT [ROUNDS]     (default 5; from the project root)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+other=$1 rounds=${2:-5}
+eval "$(scripts/deps.sh 2>/dev/null)"
+unset LIBCUDA_SYS_LIB_DIR CUDA_PATH CUDA_HOME CUDA_ROOT CUDA_TOOLKIT_ROOT_DIR LIBCUDA_SYS_BINDINGS
+export LIBCUDA_SYS_INCLUDE_DIR=$CUDA_HEADERS_13_0
+work=$PWD/target/crate-compile
+rm -rf "$work/other" "$work/this"; mkdir -p "$work/other" "$work/this"
+git archive "$other" | tar -x -C "$work/other"
+git ls-files -z | xargs -0 tar -c | tar -x -C "$work/this"
+run() { # tree
+  local dir=$work/$1
+  touch "$dir/src/lib.rs"
+  (cd "$dir" && CARGO_TARGET_DIR=$work/target-$1 cargo build -q --release -p libcuda-sys --features dynamic-loading --timings) >/dev/null 2>&1
+  python3 - "$work/target-$1/cargo-timings/cargo-timing.html" <<'PY'
+import json, re, sys
+units = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);\n", open(sys.argv[1]).read(), re.S).group(1))
+print(next(u["duration"] for u in units if u["name"] == "libcuda-sys" and u["target"].strip() == "" and "run-custom-build" not in u["mode"]))
+PY
+}
+for t in other this; do (cd "$work/$t" && CARGO_TARGET_DIR=$work/target-$t cargo build -q --release -p libcuda-sys --features dynamic-loading 2>/dev/null); done
+: >"$work/results.tsv"
+for ((r = 1; r <= rounds; r++)); do
+  for t in $( ((r % 2)) && echo "other this" || echo "this other"); do
+    printf '%s\t%s\n' "$t" "$(run "$t")" | tee -a "$work/results.tsv"
+  done
+done
+python3 - "$work/results.tsv" "$other" <<'PY'
+import statistics, sys
+rows = [l.split("\t") for l in open(sys.argv[1]).read().split("\n") if l]
+m = {t: statistics.median(float(d) for tt, d in rows if tt == t) for t in ("other", "this")}
+ratios = [float(a[1]) / float(b[1]) if a[0] == "this" else float(b[1]) / float(a[1]) for a, b in zip(rows[::2], rows[1::2])]
+print(f"crate compile (release, dynamic-loading), median of {len(rows) // 2}: {sys.argv[2]} {m['other']:.2f} s, this tree {m['this']:.2f} s "
+      f"({m['this'] / m['other']:.2f}x); per round this/{sys.argv[2]}: {' '.join(f'{r:.2f}' for r in ratios)}, median {statistics.median(ratios):.2f}")
+PY
