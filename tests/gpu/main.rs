@@ -42,6 +42,7 @@ mod params;
 #[cfg(unix)]
 mod peer;
 mod runtime;
+mod tensor_map;
 mod vector_add;
 #[cfg(unix)]
 mod vmm;
@@ -61,7 +62,7 @@ fn main() {
         tests.into_iter().map(|(name, test)| Trial::test(name, move || common::on_own_thread(test)).with_ignored_flag(usable.is_err()));
     // The tests that report themselves as ignored where the GPU, the driver or the headers lack
     // what they need.
-    let newer_api = [library::TESTS, launch::TESTS];
+    let newer_api = [library::TESTS, launch::TESTS, tensor_map::TESTS];
     #[cfg(unix)]
     let gated = [&newer_api[..], &[ipc::TESTS, vmm::TESTS, peer::TESTS, nccl::TESTS, extra_headers::TESTS, gl_interop::TESTS]].concat();
     #[cfg(not(unix))]
