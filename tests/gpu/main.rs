@@ -27,6 +27,7 @@ mod fixtures;
 // load the GL and EGL libraries of a Linux machine; the gated tests run through multi's runner.
 #[cfg(unix)]
 mod gl_interop;
+mod graph;
 #[cfg(all(unix, feature = "gl"))]
 mod headless_gl;
 #[cfg(unix)]
@@ -62,7 +63,7 @@ fn main() {
         tests.into_iter().map(|(name, test)| Trial::test(name, move || common::on_own_thread(test)).with_ignored_flag(usable.is_err()));
     // The tests that report themselves as ignored where the GPU, the driver or the headers lack
     // what they need.
-    let newer_api = [library::TESTS, launch::TESTS, tensor_map::TESTS];
+    let newer_api = [library::TESTS, launch::TESTS, tensor_map::TESTS, graph::TESTS];
     #[cfg(unix)]
     let gated = [&newer_api[..], &[ipc::TESTS, vmm::TESTS, peer::TESTS, nccl::TESTS, extra_headers::TESTS, gl_interop::TESTS]].concat();
     #[cfg(not(unix))]
