@@ -34,6 +34,8 @@ mod headless_gl;
 mod ipc;
 mod launch;
 mod library;
+mod managed;
+mod mempool;
 mod module;
 #[cfg(unix)]
 mod multi;
@@ -63,7 +65,7 @@ fn main() {
         tests.into_iter().map(|(name, test)| Trial::test(name, move || common::on_own_thread(test)).with_ignored_flag(usable.is_err()));
     // The tests that report themselves as ignored where the GPU, the driver or the headers lack
     // what they need.
-    let newer_api = [library::TESTS, launch::TESTS, tensor_map::TESTS, graph::TESTS];
+    let newer_api = [library::TESTS, launch::TESTS, tensor_map::TESTS, graph::TESTS, mempool::TESTS, managed::TESTS];
     #[cfg(unix)]
     let gated = [&newer_api[..], &[ipc::TESTS, vmm::TESTS, peer::TESTS, nccl::TESTS, extra_headers::TESTS, gl_interop::TESTS]].concat();
     #[cfg(not(unix))]
