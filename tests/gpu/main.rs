@@ -28,6 +28,7 @@ mod fixtures;
 #[cfg(unix)]
 mod gl_interop;
 mod graph;
+mod green;
 #[cfg(all(unix, feature = "gl"))]
 mod headless_gl;
 #[cfg(unix)]
@@ -65,7 +66,7 @@ fn main() {
         tests.into_iter().map(|(name, test)| Trial::test(name, move || common::on_own_thread(test)).with_ignored_flag(usable.is_err()));
     // The tests that report themselves as ignored where the GPU, the driver or the headers lack
     // what they need.
-    let newer_api = [library::TESTS, launch::TESTS, tensor_map::TESTS, graph::TESTS, mempool::TESTS, managed::TESTS];
+    let newer_api = [library::TESTS, launch::TESTS, tensor_map::TESTS, graph::TESTS, mempool::TESTS, managed::TESTS, green::TESTS];
     #[cfg(unix)]
     let gated = [&newer_api[..], &[ipc::TESTS, vmm::TESTS, peer::TESTS, nccl::TESTS, extra_headers::TESTS, gl_interop::TESTS]].concat();
     #[cfg(not(unix))]
