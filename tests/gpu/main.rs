@@ -18,7 +18,9 @@
 
 #[macro_use]
 mod common;
+mod batch;
 mod context;
+mod events;
 #[cfg(unix)]
 mod extra_headers;
 mod fixtures;
@@ -66,7 +68,17 @@ fn main() {
         tests.into_iter().map(|(name, test)| Trial::test(name, move || common::on_own_thread(test)).with_ignored_flag(usable.is_err()));
     // The tests that report themselves as ignored where the GPU, the driver or the headers lack
     // what they need.
-    let newer_api = [library::TESTS, launch::TESTS, tensor_map::TESTS, graph::TESTS, mempool::TESTS, managed::TESTS, green::TESTS];
+    let newer_api = [
+        library::TESTS,
+        launch::TESTS,
+        tensor_map::TESTS,
+        graph::TESTS,
+        mempool::TESTS,
+        managed::TESTS,
+        green::TESTS,
+        batch::TESTS,
+        events::TESTS,
+    ];
     #[cfg(unix)]
     let gated = [&newer_api[..], &[ipc::TESTS, vmm::TESTS, peer::TESTS, nccl::TESTS, extra_headers::TESTS, gl_interop::TESTS]].concat();
     #[cfg(not(unix))]
