@@ -294,6 +294,9 @@ mod conditional {
             let stream = new_stream()?;
             let mut count = alloc_with_sentinel(1)?;
             let mut log = alloc_with_sentinel(LOG)?;
+            // The allocations and their sentinel are done before the graph exists (compute-sanitizer
+            // otherwise reports the body's first accesses as out of bounds).
+            check!(cuCtxSynchronize());
             let mut graph: CUgraph = ptr::null_mut();
             check!(cuGraphCreate(&mut graph, 0));
             let mut handle: CUgraphConditionalHandle = 0;
