@@ -399,13 +399,13 @@ pub fn mem_location(type_: CUmemLocationType, id: c_int) -> CUmemLocation {
     CUmemLocation { type_, __bindgen_anon_1: CUmemLocation_st__bindgen_ty_1 { id } }
 }
 
-/// The id of a `CUmemLocation`, whichever layout the header gives it.
-#[cfg(any(cuda_major = "11", cuda_major = "12", all(cuda_major = "13", cuda_minor = "0")))]
+/// The id of a `CUmemLocation`, whichever layout the header gives it (for vmm, Unix only).
+#[cfg(all(unix, any(cuda_major = "11", cuda_major = "12", all(cuda_major = "13", cuda_minor = "0"))))]
 pub fn mem_location_id(location: &CUmemLocation) -> c_int {
     location.id
 }
 
-#[cfg(not(any(cuda_major = "11", cuda_major = "12", all(cuda_major = "13", cuda_minor = "0"))))]
+#[cfg(all(unix, not(any(cuda_major = "11", cuda_major = "12", all(cuda_major = "13", cuda_minor = "0")))))]
 pub fn mem_location_id(location: &CUmemLocation) -> c_int {
     // SAFETY: every member of the union is plain data; id is the one these tests set.
     unsafe { location.__bindgen_anon_1.id }
