@@ -1,11 +1,12 @@
 //! What the GPU tests share: checking a `CUresult`, finding the fixtures, creating a context with
 //! the header's `cuCtxCreate`, filling an output buffer with a sentinel and checking what a kernel
-//! wrote over it, and running VecAdd_kernel. Everything else is the raw bindings.
+//! wrote over it, running VecAdd_kernel, and reporting a test as ignored where the GPU, the driver
+//! or the headers lack what it needs. Everything else is the raw bindings.
 
 use core::ffi::{c_char, c_int, c_uint, c_void, CStr};
 use core::ptr;
 use libcuda_sys::*;
-use libtest_mimic::Failed;
+use libtest_mimic::{Completion, Failed};
 use std::ffi::CString;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -15,6 +16,13 @@ pub type Outcome = Result<(), Failed>;
 
 /// A test's name and its function, for the list main hands to libtest-mimic.
 pub type Test = (&'static str, fn() -> Outcome);
+
+/// What a test that may find its hardware, driver or headers lacking returns:
+/// `Completion::Ignored` says why.
+pub type Ran = Result<Completion, Failed>;
+
+/// A test that may be ignored at run time, for the list main hands to libtest-mimic.
+pub type GatedTest = (&'static str, fn() -> Ran);
 
 /// Held by every test that retains the primary context or initializes the runtime (which
 /// retains it for the rest of the process), so that one sees the primary context's state
@@ -74,7 +82,7 @@ macro_rules! ensure {
 
 /// Runs a test on a thread of its own, whose context stack is empty, so that no test sees a
 /// context another left current; a panic becomes a failure with its message.
-pub fn on_own_thread(test: fn() -> Outcome) -> Outcome {
+pub fn on_own_thread<T: Send + 'static>(test: fn() -> Result<T, Failed>) -> Result<T, Failed> {
     std::thread::spawn(test).join().unwrap_or_else(|panic| {
         let message = panic.downcast_ref::<String>().map(String::as_str).or(panic.downcast_ref::<&str>().copied());
         Err(format!("test panicked: {}", message.unwrap_or("(no message)")).into())
@@ -186,6 +194,32 @@ pub fn fill_with_sentinel(buffer: CUdeviceptr, words: usize) -> Outcome {
     Ok(())
 }
 
+/// tests/fixtures/pattern.ptx, NUL-terminated as cuModuleLoadData takes PTX; built in, so that a
+/// binary carried to a GPU machine needs no fixture folder.
+pub const PATTERN_PTX: &str = concat!(include_str!("../fixtures/pattern.ptx"), "\0");
+
+/// A seed that differs from run to run, so that memory a previous run left cannot pass a check.
+pub fn seed() -> u32 {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    nanos ^ std::process::id().rotate_left(16)
+}
+
+/// What pattern.ptx's fill_pattern writes at index `i`: bit 31 is clear, so it is never
+/// [`SENTINEL`] (nor multi's all-ones one).
+pub fn pattern(i: usize, seed: u32) -> u32 {
+    (i as u32).wrapping_mul(2_654_435_761).wrapping_add(seed) & 0x7FFF_FFFF
+}
+
+/// Launches pattern.ptx's fill_pattern(out, n, seed) from `module` on `stream`, 256 threads per
+/// block.
+pub fn launch_fill_pattern(module: CUmodule, stream: CUstream, out: CUdeviceptr, n: usize, seed: u32) -> Outcome {
+    let f = function(module, c"fill_pattern")?;
+    let (mut out, mut n, mut seed) = (out, n as c_uint, seed);
+    let mut args: [*mut c_void; 3] = [ptr::addr_of_mut!(out).cast(), ptr::addr_of_mut!(n).cast(), ptr::addr_of_mut!(seed).cast()];
+    check!(cuLaunchKernel(f, n.div_ceil(256), 1, 1, 256, 1, 1, 0, stream, args.as_mut_ptr(), ptr::null_mut()));
+    Ok(())
+}
+
 /// An element of a kernel's output, compared with the sentinel by its bits.
 pub trait Word: Copy + PartialEq + core::fmt::Debug {
     fn bits(self) -> u32;
@@ -200,6 +234,12 @@ impl Word for f32 {
 impl Word for i32 {
     fn bits(self) -> u32 {
         self as u32
+    }
+}
+
+impl Word for u32 {
+    fn bits(self) -> u32 {
+        self
     }
 }
 
@@ -254,4 +294,119 @@ pub fn run_vec_add(vec_add: CUfunction, n: usize) -> Outcome {
     check!(cuMemFree(d_b));
     check!(cuMemFree(d_c));
     check_written("VecAdd_kernel", &h_c, |i| h_a[i] + h_b[i])
+}
+
+/// `if let Some(ignored) = gate? { return Ok(ignored); }`: returns from a gated test with the
+/// ignored completion a check below answered, or goes on.
+macro_rules! skip_if {
+    ($gate:expr) => {
+        if let Some(ignored) = $gate? {
+            return Ok(ignored);
+        }
+    };
+}
+
+/// The release of the headers this binary was built with ("13.0"), from their CUDA_VERSION.
+// This and headers_lack are used only with headers older than the newest API a test calls
+// (cuMemcpyBatchAsync, CUDA 12.8).
+#[cfg_attr(not(any(cuda_major = "11", all(cuda_major = "12", not(any(cuda_minor = "8", cuda_minor = "9"))))), allow(dead_code))]
+pub fn header_release() -> String {
+    format!("{}.{}", CUDA_VERSION / 1000, CUDA_VERSION % 1000 / 10)
+}
+
+/// The ignored completion of a test whose API these headers do not declare: "the CUDA 11.8
+/// headers lack cuLibraryLoadData (CUDA 12.0)".
+#[cfg_attr(not(any(cuda_major = "11", all(cuda_major = "12", not(any(cuda_minor = "8", cuda_minor = "9"))))), allow(dead_code))]
+pub fn headers_lack(what: &str) -> Ran {
+    Ok(Completion::ignored_with(format!("the CUDA {} headers lack {what}", header_release())))
+}
+
+/// `Some(ignored)` when the driver is older than CUDA `version` (12040 for 12.4), which `what`
+/// needs; its functions would be missing (a link-mode binary would stop at the call). With CUDA
+/// 11.8 headers no test calls an API newer than the oldest driver.
+#[cfg_attr(cuda_major = "11", allow(dead_code))]
+pub fn driver_older_than(version: c_int, what: &str) -> Result<Option<Completion>, Failed> {
+    check!(cuInit(0));
+    let mut driver: c_int = 0;
+    check!(cuDriverGetVersion(&mut driver));
+    Ok((driver < version).then(|| {
+        Completion::ignored_with(format!(
+            "{what} needs a CUDA {}.{} driver; this one is CUDA {}.{}",
+            version / 1000,
+            version % 1000 / 10,
+            driver / 1000,
+            driver % 1000 / 10
+        ))
+    }))
+}
+
+/// An attribute of device 0.
+pub fn device_attribute(attribute: CUdevice_attribute) -> Result<c_int, Failed> {
+    let device = first_device()?;
+    let mut value: c_int = 0;
+    check!(cuDeviceGetAttribute(&mut value, attribute, device));
+    Ok(value)
+}
+
+/// `Some(ignored)` when device 0's compute capability is below `major.minor`, which `what` needs.
+pub fn compute_capability_below(major: c_int, minor: c_int, what: &str) -> Result<Option<Completion>, Failed> {
+    let has =
+        (device_attribute(CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR)?, device_attribute(CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR)?);
+    Ok((has < (major, minor))
+        .then(|| Completion::ignored_with(format!("{what} needs compute capability {major}.{minor}; device 0 has {}.{}", has.0, has.1))))
+}
+
+/// `Some(ignored)` when device 0 answers 0 for `attribute`, which `what` needs.
+pub fn device_lacks(attribute: CUdevice_attribute, what: &str) -> Result<Option<Completion>, Failed> {
+    Ok((device_attribute(attribute)? == 0)
+        .then(|| Completion::ignored_with(format!("device 0 does not support {what} ({attribute:?} is 0)"))))
+}
+
+/// A stream of the current context other than the legacy NULL stream (which some calls refuse),
+/// but blocking: its work follows what the NULL stream was given before (such as the sentinel of
+/// `cuMemsetD32`, which may still be running when the call returns) and precedes what it is
+/// given after.
+pub fn new_stream() -> Result<CUstream, Failed> {
+    let mut stream: CUstream = ptr::null_mut();
+    check!(cuStreamCreate(&mut stream, CU_STREAM_DEFAULT.0));
+    Ok(stream)
+}
+
+/// Reads `n` elements of `T` at `from` (after the stream work that wrote them).
+pub fn read_back<T: Copy + Default>(from: CUdeviceptr, n: usize) -> Result<Vec<T>, Failed> {
+    let mut host = vec![T::default(); n];
+    check!(cuMemcpyDtoH(host.as_mut_ptr().cast(), from, n * core::mem::size_of::<T>()));
+    Ok(host)
+}
+
+/// A device allocation of `words` 32-bit elements filled with [`SENTINEL`].
+pub fn alloc_with_sentinel(words: usize) -> Result<CUdeviceptr, Failed> {
+    let mut buffer: CUdeviceptr = 0;
+    check!(cuMemAlloc(&mut buffer, words * 4));
+    fill_with_sentinel(buffer, words)?;
+    Ok(buffer)
+}
+
+/// A `CUmemLocation` of `type_` and `id`. After CUDA 13.0 (seen in 13.5) the id is a member of
+/// an anonymous union.
+#[cfg(any(cuda_major = "11", cuda_major = "12", all(cuda_major = "13", cuda_minor = "0")))]
+pub fn mem_location(type_: CUmemLocationType, id: c_int) -> CUmemLocation {
+    CUmemLocation { type_, id }
+}
+
+#[cfg(not(any(cuda_major = "11", cuda_major = "12", all(cuda_major = "13", cuda_minor = "0"))))]
+pub fn mem_location(type_: CUmemLocationType, id: c_int) -> CUmemLocation {
+    CUmemLocation { type_, __bindgen_anon_1: CUmemLocation_st__bindgen_ty_1 { id } }
+}
+
+/// The id of a `CUmemLocation`, whichever layout the header gives it (for vmm, Unix only).
+#[cfg(all(unix, any(cuda_major = "11", cuda_major = "12", all(cuda_major = "13", cuda_minor = "0"))))]
+pub fn mem_location_id(location: &CUmemLocation) -> c_int {
+    location.id
+}
+
+#[cfg(all(unix, not(any(cuda_major = "11", cuda_major = "12", all(cuda_major = "13", cuda_minor = "0")))))]
+pub fn mem_location_id(location: &CUmemLocation) -> c_int {
+    // SAFETY: every member of the union is plain data; id is the one these tests set.
+    unsafe { location.__bindgen_anon_1.id }
 }

@@ -4,7 +4,7 @@
 //! command line, and the kernels of tests/fixtures/pattern.ptx.
 
 use crate::common::Outcome;
-use core::ffi::{c_int, c_uint, c_void};
+use core::ffi::{c_int, c_void};
 use core::ptr;
 use libcuda_sys::*;
 use libtest_mimic::{Completion, Failed};
@@ -15,11 +15,7 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// What a test that may find its hardware missing returns: `Completion::Ignored` says why.
-pub type Ran = Result<Completion, Failed>;
-
-/// A test's name and its function, for the list main hands to libtest-mimic.
-pub type GatedTest = (&'static str, fn() -> Ran);
+pub use crate::common::{launch_fill_pattern as fill_pattern, pattern, seed, GatedTest, Ran, PATTERN_PTX};
 
 /// A part this binary plays in a second process, `--child ROLE ARGS...`: its name and its body,
 /// which gets the arguments after the role.
@@ -30,18 +26,6 @@ const CHILD_FLAG: &str = "--child";
 /// What the tests fill an output buffer with before a launch: every element the launch writes
 /// must differ from it afterwards. As a float it is a NaN, never a sum.
 pub const SENTINEL: u32 = 0xFFFF_FFFF;
-
-/// tests/fixtures/pattern.ptx, NUL-terminated as cuModuleLoadData takes PTX; built in, so that a
-/// binary carried to a GPU machine needs no fixture folder.
-pub const PATTERN_PTX: &str = concat!(include_str!("../fixtures/pattern.ptx"), "\0");
-
-/// Runs a test on a thread of its own (see common::on_own_thread); a panic becomes a failure.
-pub fn on_own_thread(test: fn() -> Ran) -> Ran {
-    std::thread::spawn(test).join().unwrap_or_else(|panic| {
-        let message = panic.downcast_ref::<String>().map(String::as_str).or(panic.downcast_ref::<&str>().copied());
-        Err(format!("test panicked: {}", message.unwrap_or("(no message)")).into())
-    })
-}
 
 /// When this process was started as `--child ROLE ARGS...`, plays that role and exits: status 0
 /// when it succeeded, else 1 after one line on stderr. Otherwise returns.
@@ -73,17 +57,6 @@ pub fn fewer_gpus_than(needed: c_int) -> Result<Option<Completion>, Failed> {
     Ok((count < needed).then(|| Completion::ignored_with(format!("needs {needed} GPUs; this machine has {count}"))))
 }
 
-/// A seed that differs from run to run, so that memory a previous run left cannot pass a check.
-pub fn seed() -> u32 {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    nanos ^ std::process::id().rotate_left(16)
-}
-
-/// What fill_pattern writes at index `i`: never SENTINEL, since bit 31 is clear.
-pub fn pattern(i: usize, seed: u32) -> u32 {
-    (i as u32).wrapping_mul(2_654_435_761).wrapping_add(seed) & 0x7FFF_FFFF
-}
-
 /// `Ok` when every element differs from SENTINEL and is `pattern(i, seed)`; else how many are
 /// not, and the first.
 pub fn check_pattern(values: &[u32], seed: u32, what: &str) -> Outcome {
@@ -107,15 +80,6 @@ pub fn load_pattern_module() -> Result<CUmodule, Failed> {
     let mut module: CUmodule = ptr::null_mut();
     check!(cuModuleLoadData(&mut module, PATTERN_PTX.as_ptr().cast()));
     Ok(module)
-}
-
-/// Launches fill_pattern(out, n, seed) on `stream`, 256 threads per block.
-pub fn fill_pattern(module: CUmodule, stream: CUstream, out: CUdeviceptr, n: usize, seed: u32) -> Outcome {
-    let function = crate::common::function(module, c"fill_pattern")?;
-    let (mut out, mut n, mut seed) = (out, n as c_uint, seed);
-    let mut args: [*mut c_void; 3] = [ptr::addr_of_mut!(out).cast(), ptr::addr_of_mut!(n).cast(), ptr::addr_of_mut!(seed).cast()];
-    check!(cuLaunchKernel(function, n.div_ceil(256), 1, 1, 256, 1, 1, 0, stream, args.as_mut_ptr(), ptr::null_mut()));
-    Ok(())
 }
 
 /// Launches spin_ns(ns) on `stream`: one thread that returns once `ns` nanoseconds have passed.

@@ -4,7 +4,7 @@
 //! address range of its own (cuMemAddressReserve, cuMemMap, cuMemSetAccess). The child reads what
 //! the test wrote, then writes through a kernel what the test reads; both map the same memory.
 
-use crate::common::{first_device, in_new_context, Outcome};
+use crate::common::{first_device, in_new_context, mem_location, mem_location_id, Outcome};
 use crate::multi::{
     check_pattern, fill_pattern, load_pattern_module, parse, seed, tell_parent, wait_for_parent, ChildRole, GatedTest, Helper, Ran,
     SENTINEL,
@@ -39,27 +39,8 @@ fn allocation_prop(device: CUdevice) -> CUmemAllocationProp {
     }
 }
 
-// After CUDA 13.0 (seen in 13.5) CUmemLocation's id is a member of an anonymous union.
-
-#[cfg(any(cuda_major = "11", cuda_major = "12", all(cuda_major = "13", cuda_minor = "0")))]
 fn device_location(device: CUdevice) -> CUmemLocation {
-    CUmemLocation { type_: CU_MEM_LOCATION_TYPE_DEVICE, id: device }
-}
-
-#[cfg(not(any(cuda_major = "11", cuda_major = "12", all(cuda_major = "13", cuda_minor = "0"))))]
-fn device_location(device: CUdevice) -> CUmemLocation {
-    CUmemLocation { type_: CU_MEM_LOCATION_TYPE_DEVICE, __bindgen_anon_1: CUmemLocation_st__bindgen_ty_1 { id: device } }
-}
-
-#[cfg(any(cuda_major = "11", cuda_major = "12", all(cuda_major = "13", cuda_minor = "0")))]
-fn location_id(location: &CUmemLocation) -> c_int {
-    location.id
-}
-
-#[cfg(not(any(cuda_major = "11", cuda_major = "12", all(cuda_major = "13", cuda_minor = "0"))))]
-fn location_id(location: &CUmemLocation) -> c_int {
-    // SAFETY: every member of the union is plain data; id is the one a device location uses.
-    unsafe { location.__bindgen_anon_1.id }
+    mem_location(CU_MEM_LOCATION_TYPE_DEVICE, device)
 }
 
 /// The size to allocate for `N` u32: a multiple of cuMemGetAllocationGranularity's minimum.
@@ -192,11 +173,11 @@ fn child(args: &[String]) -> Outcome {
         ensure!(
             prop.type_ == CU_MEM_ALLOCATION_TYPE_PINNED
                 && prop.location.type_ == CU_MEM_LOCATION_TYPE_DEVICE
-                && location_id(&prop.location) == device,
+                && mem_location_id(&prop.location) == device,
             "the imported allocation's properties: type {:?}, location {:?} {}",
             prop.type_,
             prop.location.type_,
-            location_id(&prop.location)
+            mem_location_id(&prop.location)
         );
         ensure!(size == rounded_size(&allocation_prop(device))?, "size {size} is not the granularity-rounded size of {n} u32");
         let address = map(handle, size, device)?;
