@@ -19,6 +19,8 @@
 //! }
 //! ```
 //!
+#![doc = include_str!(concat!(env!("OUT_DIR"), "/about.md"))]
+//!
 #![doc = include_str!("../docs/manual.md")]
 #![no_std]
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]

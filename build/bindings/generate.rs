@@ -142,7 +142,7 @@ pub fn run(config: &Config, bound: &Bound, flavor: Flavor) -> Result<Bindings, E
         }
         _ => String::new(),
     };
-    Ok(Bindings { code: Code::Tree(file, preamble), data, provenance })
+    Ok(Bindings { code: Code::Tree(file, preamble), data, provenance, about: String::new() })
 }
 
 /// What the file was generated from (its first lines).

@@ -90,7 +90,7 @@ pub fn read(path: &Path, found: &Found) -> Result<Bindings, Error> {
         made.crate_version,
         made.target
     );
-    Ok(Bindings { code: Code::Text(text), data, provenance: made })
+    Ok(Bindings { code: Code::Text(text), data, provenance: made, about: String::new() })
 }
 
 #[cfg(test)]

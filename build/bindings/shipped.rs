@@ -109,7 +109,7 @@ pub fn read(file: &ShippedFile, headers: Option<&[PathBuf]>, why: &str) -> Resul
         SHIPPED_DIR,
         shipped_file_name(&file.release, &file.abi)
     );
-    Ok(Bindings { code: Code::Text(text), data, provenance: made })
+    Ok(Bindings { code: Code::Text(text), data, provenance: made, about: String::new() })
 }
 
 /// The headers found must be those the file was made from: cuda.h's hash, and each other header
