@@ -166,7 +166,11 @@ fn no_bindings(headers: &Headers, why: &str) -> Error {
 /// against the headers found).
 pub fn load(config: &Config, source: Source, headers: Option<&Headers>, bound: Option<&Bound>) -> Result<Bindings, Error> {
     let no_header = || Error::failed("no header to generate the bindings from", "the search found no cuda.h");
-    let found = || headers.map(|h| format!("`{}` (CUDA {}, {})", h.include_dir.join("cuda.h").display(), release(h.version), h.how)).unwrap_or_default();
+    let found = || {
+        headers
+            .map(|h| format!("`{}` (CUDA {}, {})", h.include_dir.join("cuda.h").display(), release(h.version), h.how))
+            .unwrap_or_default()
+    };
     let (mut bindings, about) = match source {
         Source::Generate => (
             generate(config, bound.ok_or_else(no_header)?, false)?,
