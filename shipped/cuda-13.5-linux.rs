@@ -43155,7 +43155,7 @@ pub mod per_thread {
     const cuStreamUpdateCaptureDependencies_v2: () = ();
 }
 /// Every ABI version of every function, by its version: for each `PFN_*` type of cudaTypedefs.h, a function of that type's exact signature named after it (`cuCtxCreate_v3020` for [`PFN_cuCtxCreate_v3020`]), which resolves on its first call through the driver's [`cuGetProcAddress`] with that name, that version and the matching stream flag, and caches the answer. A version above the driver's own ([`cuDriverGetVersion`]) is never asked for: such a call answers [`CUDA_ERROR_NOT_FOUND`]. See the `dynamic` module for when to use these rather than the crate root's functions. In this build: 627 functions.
-#[cfg(feature = "dynamic-loading")]
+#[cfg(feature = "versioned")]
 pub mod versioned {
     #[allow(unused_imports)]
     use super::*;
@@ -60473,7 +60473,7 @@ pub mod versioned {
 //     ("cuStreamGetCaptureInfo", "cuStreamGetCaptureInfo_v3"),
 //     ("cuStreamUpdateCaptureDependencies", "cuStreamUpdateCaptureDependencies_v2"),
 // ];
-// /// Each function of [`versioned`](crate::versioned): its name (`cuCtxCreate_v3020`), the name `cuGetProcAddress` is asked for (`cuCtxCreate`), the version (`3020`), and whether it is asked with the per-thread default stream flag.
+// /// Each function of the module `versioned` (feature `versioned`): its name (`cuCtxCreate_v3020`), the name `cuGetProcAddress` is asked for (`cuCtxCreate`), the version (`3020`), and whether it is asked with the per-thread default stream flag.
 // pub const VERSIONED: &[(&str, &str, u32, bool)] = &[
 //     ("cuArray3DCreate_v3020", "cuArray3DCreate", 3020, false),
 //     ("cuArray3DGetDescriptor_v3020", "cuArray3DGetDescriptor", 3020, false),
