@@ -24,11 +24,7 @@ run() { # tree, round
   local dir=$work/$1
   if (($2 % 2)); then export "$toggle="; else unset "$toggle"; fi
   (cd "$dir" && CARGO_TARGET_DIR=$work/target cargo build -q -p libcuda-sys --timings) >/dev/null 2>&1
-  python3 - "$work/target/cargo-timings/cargo-timing.html" <<'PY'
-import json, re, sys
-units = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);\n", open(sys.argv[1]).read(), re.S).group(1))
-print(next(u["duration"] for u in units if u["name"] == "libcuda-sys" and "run-custom-build" in u["mode"]))
-PY
+  python3 bench/side_by_side.py unit "$work/target/cargo-timings/cargo-timing.html" build-script-run
 }
 for t in other this; do (cd "$work/$t" && CARGO_TARGET_DIR=$work/target cargo build -q -p libcuda-sys 2>/dev/null); done
 : >"$work/results.tsv"
@@ -37,12 +33,4 @@ for ((r = 1; r <= rounds; r++)); do
     printf '%s\t%s\n' "$t" "$(run "$t" "$r")" | tee -a "$work/results.tsv"
   done
 done
-python3 - "$work/results.tsv" "$other" <<'PY'
-import statistics, sys
-rows = [l.split("\t") for l in open(sys.argv[1]).read().split("\n") if l]
-m = {t: statistics.median(float(d) for tt, d in rows if tt == t) for t in ("other", "this")}
-# Each round's pair ran back to back: its ratio is less exposed to the machine's load than the medians.
-ratios = [float(a[1]) / float(b[1]) if a[0] == "this" else float(b[1]) / float(a[1]) for a, b in zip(rows[::2], rows[1::2])]
-print(f"build script run, median of {len(rows) // 2}: {sys.argv[2]} {m['other']:.2f} s, this tree {m['this']:.2f} s ({m['this'] / m['other']:.2f}x); "
-      f"per round this/{sys.argv[2]}: {' '.join(f'{r:.2f}' for r in ratios)}, median {statistics.median(ratios):.2f}")
-PY
+python3 bench/side_by_side.py summary "$work/results.tsv" "$other" "build script run"

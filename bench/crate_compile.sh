@@ -19,11 +19,7 @@ run() { # tree
   local dir=$work/$1
   touch "$dir/src/lib.rs"
   (cd "$dir" && CARGO_TARGET_DIR=$work/target-$1 cargo build -q --release -p libcuda-sys --features dynamic-loading --timings) >/dev/null 2>&1
-  python3 - "$work/target-$1/cargo-timings/cargo-timing.html" <<'PY'
-import json, re, sys
-units = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);\n", open(sys.argv[1]).read(), re.S).group(1))
-print(next(u["duration"] for u in units if u["name"] == "libcuda-sys" and u["target"].strip() == "" and "run-custom-build" not in u["mode"]))
-PY
+  python3 bench/side_by_side.py unit "$work/target-$1/cargo-timings/cargo-timing.html" lib
 }
 for t in other this; do (cd "$work/$t" && CARGO_TARGET_DIR=$work/target-$t cargo build -q --release -p libcuda-sys --features dynamic-loading 2>/dev/null); done
 : >"$work/results.tsv"
@@ -32,11 +28,4 @@ for ((r = 1; r <= rounds; r++)); do
     printf '%s\t%s\n' "$t" "$(run "$t")" | tee -a "$work/results.tsv"
   done
 done
-python3 - "$work/results.tsv" "$other" <<'PY'
-import statistics, sys
-rows = [l.split("\t") for l in open(sys.argv[1]).read().split("\n") if l]
-m = {t: statistics.median(float(d) for tt, d in rows if tt == t) for t in ("other", "this")}
-ratios = [float(a[1]) / float(b[1]) if a[0] == "this" else float(b[1]) / float(a[1]) for a, b in zip(rows[::2], rows[1::2])]
-print(f"crate compile (release, dynamic-loading), median of {len(rows) // 2}: {sys.argv[2]} {m['other']:.2f} s, this tree {m['this']:.2f} s "
-      f"({m['this'] / m['other']:.2f}x); per round this/{sys.argv[2]}: {' '.join(f'{r:.2f}' for r in ratios)}, median {statistics.median(ratios):.2f}")
-PY
+python3 bench/side_by_side.py summary "$work/results.tsv" "$other" "crate compile (release, dynamic-loading)"
