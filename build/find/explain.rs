@@ -45,4 +45,4 @@ To get headers, any of:
 const LIBCUDA_HELP: &str = "\
 LIBCUDA_SYS_LIB_DIR names the directory of libcuda.so or libcuda.so.1 (cuda.lib on windows).
 Unset, the build looks in the toolkit's and the system driver's library directories, and links
-against a stub generated from cuda.h when there is no libcuda.";
+against a stub generated from the bindings' functions when there is no libcuda.";

@@ -40,7 +40,7 @@ pub fn libcuda(config: &Config, choice: &Libcuda, symbols: &[String]) -> Result<
         Libcuda::Stub { .. } if config.target_os == "windows" => {
             let dir = implib::nvcuda(config, symbols)?;
             println!(
-                "cargo:warning=no cuda.lib found at build time: linked through an import library of nvcuda.dll generated from cuda.h; running needs the NVIDIA driver's nvcuda.dll"
+                "cargo:warning=no cuda.lib found at build time: linked through an import library of nvcuda.dll generated from the bindings' functions; running needs the NVIDIA driver's nvcuda.dll"
             );
             dir
         }
@@ -55,7 +55,7 @@ pub fn libcuda(config: &Config, choice: &Libcuda, symbols: &[String]) -> Result<
             let compiler = cc::Build::new().cargo_metadata(false).get_compiler().to_command();
             stub::compile(compiler, symbols, &dir, "libcuda.so")?;
             println!(
-                "cargo:warning=no libcuda found at build time: linked against a stub generated from cuda.h; running needs the NVIDIA driver's libcuda.so.1"
+                "cargo:warning=no libcuda found at build time: linked against a stub generated from the bindings' functions; running needs the NVIDIA driver's libcuda.so.1"
             );
             dir
         }
