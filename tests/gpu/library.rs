@@ -135,6 +135,14 @@ mod imp {
         read_back(address, words)
     }
 
+    /// cuLibraryLoadData of a PTX (NUL-terminated) or cubin image, with no JIT or library options.
+    fn load_library(image: &[u8]) -> Result<CUlibrary, Failed> {
+        let mut library: CUlibrary = ptr::null_mut();
+        let image = image.as_ptr().cast();
+        check!(cuLibraryLoadData(&mut library, image, ptr::null_mut(), ptr::null_mut(), 0, ptr::null_mut(), ptr::null_mut(), 0));
+        Ok(library)
+    }
+
     /// The library's lib_fill in context `a` (current on entry) and in a context `b` created
     /// after the library was loaded: the `CUkernel` itself launches in both, each context's
     /// `CUfunction` from cuKernelGetFunction differs from the other's and launches too, and each
@@ -185,17 +193,7 @@ mod imp {
         let mut current: CUcontext = ptr::null_mut();
         check!(cuCtxGetCurrent(&mut current));
         ensure!(current.is_null(), "a new thread has a current context");
-        let mut library: CUlibrary = ptr::null_mut();
-        check!(cuLibraryLoadData(
-            &mut library,
-            LIBRARY_PTX.as_ptr().cast(),
-            ptr::null_mut(),
-            ptr::null_mut(),
-            0,
-            ptr::null_mut(),
-            ptr::null_mut(),
-            0
-        ));
+        let library = load_library(LIBRARY_PTX.as_bytes())?;
         let mut a: CUcontext = ptr::null_mut();
         let outcome = match crate::common::check(unsafe { ctx_create(&mut a, 0, device) }, "cuCtxCreate(A)") {
             Ok(()) => {
@@ -257,17 +255,7 @@ mod imp {
         check!(ctx_create(&mut a, 0, device));
         let outcome = (|| -> Outcome {
             let cubin = link_to_cubin(LIBRARY_PTX)?;
-            let mut library: CUlibrary = ptr::null_mut();
-            check!(cuLibraryLoadData(
-                &mut library,
-                cubin.as_ptr().cast(),
-                ptr::null_mut(),
-                ptr::null_mut(),
-                0,
-                ptr::null_mut(),
-                ptr::null_mut(),
-                0
-            ));
+            let library = load_library(&cubin)?;
             // The library keeps no pointer into the caller's image.
             drop(cubin);
             let ran = kernel_in_two_contexts(library, a);
@@ -284,17 +272,7 @@ mod imp {
     pub fn param_info_matches_the_declared_parameters() -> Ran {
         skip_if!(driver_older_than(12040, "cuFuncGetParamInfo"));
         in_new_context(|_| {
-            let mut library: CUlibrary = ptr::null_mut();
-            check!(cuLibraryLoadData(
-                &mut library,
-                LIBRARY_PTX.as_ptr().cast(),
-                ptr::null_mut(),
-                ptr::null_mut(),
-                0,
-                ptr::null_mut(),
-                ptr::null_mut(),
-                0
-            ));
+            let library = load_library(LIBRARY_PTX.as_bytes())?;
             let outcome = (|| -> Outcome {
                 let mut kernel: CUkernel = ptr::null_mut();
                 check!(cuLibraryGetKernel(&mut kernel, library, c"lib_fill".as_ptr()));
