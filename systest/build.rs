@@ -2,7 +2,8 @@
 //! read what libcuda-sys built from → ask the C compiler what cuda.h declares → parse the Rust
 //! bindings (as this build compiles them) → generate every check, in C and in Rust → compile the C
 //! side (the compiler's rejections become findings) → the same for the module `per_thread`
-//! against C with `CUDA_API_PER_THREAD_DEFAULT_STREAM` → the same for a copy with planted errors →
+//! against C with `CUDA_API_PER_THREAD_DEFAULT_STREAM`, and for the types of the module `legacy`
+//! against C with `__CUDA_API_VERSION_INTERNAL` → the same for a copy with planted errors →
 //! compile the stub `libcuda.so.1` the test binaries run against. Each step lives in its own file
 //! under `build/`.
 
@@ -28,6 +29,7 @@ mod shared;
 #[path = "build/stub.rs"]
 mod stub;
 
+use header::View;
 use std::fmt::Write as _;
 use std::fs;
 
@@ -54,7 +56,7 @@ fn run() -> Result<(), String> {
     let release = inputs.label();
 
     // 2. The C side, from the header alone.
-    let header = header::read(&inputs.headers, false, &inputs.out_dir)?;
+    let header = header::read(&inputs.headers, View::Root, &inputs.out_dir)?;
 
     // 3. The Rust side, from the generated bindings, as this build compiles them.
     let text = fs::read_to_string(&inputs.bindings).map_err(|e| format!("cannot read {}: {e}", inputs.bindings.display()))?;
@@ -64,16 +66,19 @@ fn run() -> Result<(), String> {
 
     // 4. The check of the crate itself: `b` is `libcuda_sys`.
     let plan = generate::plan(&model, &header, inputs.dynamic);
-    let findings = compile::c_side(&plan, "real", &inputs, false)?;
+    let findings = compile::c_side(&plan, "real", &inputs, View::Root)?;
     let module = "#[allow(unused_imports)]\nuse ::libcuda_sys as b;";
-    let rust = generate::rust_source(&plan, "real", module, &release, false, &findings);
+    let rust = generate::rust_source(&plan, "real", module, &release, View::Root, &findings);
     header::write(&inputs.out_dir.join("real/checks.rs"), &rust)?;
 
     // 5. The same for the module `per_thread`, against C with CUDA_API_PER_THREAD_DEFAULT_STREAM.
     let per_thread_header = per_thread_check(&file, &inputs, &release)?;
     let default_declared = header.declared;
 
-    // 6. The same check over a copy with planted errors: `b` is that copy, in link mode, of what
+    // 6. The types of the module `legacy`, against C with __CUDA_API_VERSION_INTERNAL.
+    legacy_check(&file, &inputs, &release)?;
+
+    // 7. The same check over a copy with planted errors: `b` is that copy, in link mode, of what
     //    `per_thread` names (so that a name of cuda.h's own inline function is planted too).
     let (mut file, header) = planted_copy(&text, per_thread_header)?;
     let model = model::Model::new(&file);
@@ -81,10 +86,10 @@ fn run() -> Result<(), String> {
     header::write(&inputs.out_dir.join("planted/bindings.rs"), &quote::ToTokens::to_token_stream(&file).to_string())?;
     let planted_model = model::Model::new(&file);
     let planted_plan = generate::plan(&planted_model, &header, false);
-    let planted_findings = compile::c_side(&planted_plan, "planted", &inputs, true)?;
+    let planted_findings = compile::c_side(&planted_plan, "planted", &inputs, View::PerThread)?;
     let module = "#[allow(warnings, clippy::all, non_camel_case_types, non_snake_case, non_upper_case_globals)]\n\
                   pub mod b { include!(concat!(env!(\"OUT_DIR\"), \"/planted/bindings.rs\")); }";
-    let mut rust = generate::rust_source(&planted_plan, "planted", module, &release, true, &planted_findings);
+    let mut rust = generate::rust_source(&planted_plan, "planted", module, &release, View::PerThread, &planted_findings);
     rust.push_str("pub static PLANTS: &[::libcuda_sys_systest::Plant] = &[\n");
     for p in &plants {
         let _ = writeln!(
@@ -96,7 +101,7 @@ fn run() -> Result<(), String> {
     rust.push_str("];\n");
     header::write(&inputs.out_dir.join("planted/checks.rs"), &rust)?;
 
-    // 7. The library the test binaries load: every function either mapping declares.
+    // 8. The library the test binaries load: every function either mapping declares.
     let mut declared = default_declared;
     declared.extend(header.declared.iter().filter(|f| !declared.contains(f)).cloned().collect::<Vec<_>>());
     stub::libcuda(&declared, &inputs.out_dir)
@@ -114,12 +119,28 @@ fn planted_copy(text: &str, per_thread_header: header::Header) -> Result<(syn::F
 /// compiled with `CUDA_API_PER_THREAD_DEFAULT_STREAM` calls; types and constants through its
 /// glob import. Returns that header's view.
 fn per_thread_check(file: &syn::File, inputs: &inputs::Inputs, release: &str) -> Result<header::Header, String> {
-    let header = header::read(&inputs.headers, true, &inputs.out_dir)?;
+    let header = header::read(&inputs.headers, View::PerThread, &inputs.out_dir)?;
     let model = model::Model::new(&modes::per_thread_view(file)?);
     let plan = generate::plan(&model, &header, inputs.dynamic);
-    let findings = compile::c_side(&plan, "per_thread", inputs, true)?;
+    let findings = compile::c_side(&plan, "per_thread", inputs, View::PerThread)?;
     let module = format!("#[allow(unused_imports)]\nuse ::libcuda_sys::{} as b;", shared::PER_THREAD_MODULE);
-    let rust = generate::rust_source(&plan, "per_thread", &module, release, true, &findings);
+    let rust = generate::rust_source(&plan, "per_thread", &module, release, View::PerThread, &findings);
     header::write(&inputs.out_dir.join("per_thread/checks.rs"), &rust)?;
     Ok(header)
+}
+
+/// The check of the types of `libcuda_sys::legacy`, which cuda.h and cudaTypedefs.h declare only
+/// under `__CUDA_API_VERSION_INTERNAL`: against C compiled with that macro (`b` is the module). Bindings
+/// without the module: no checks.
+fn legacy_check(file: &syn::File, inputs: &inputs::Inputs, release: &str) -> Result<(), String> {
+    let (view, names) = modes::legacy_view(file).unwrap_or_else(|| (file.clone(), Default::default()));
+    let header = header::read(&inputs.headers, View::Legacy, &inputs.out_dir)?;
+    let plan = generate::plan_types(&model::Model::new(&view), &header, &names);
+    let findings = compile::c_side(&plan, "legacy", inputs, View::Legacy)?;
+    let module = match names.is_empty() {
+        true => "#[allow(unused_imports)]\nuse ::libcuda_sys as b;".to_string(),
+        false => format!("#[allow(unused_imports)]\nuse ::libcuda_sys::{} as b;", shared::LEGACY_MODULE),
+    };
+    let rust = generate::rust_source(&plan, "legacy", &module, release, View::Legacy, &findings);
+    header::write(&inputs.out_dir.join("legacy/checks.rs"), &rust).map(drop)
 }

@@ -94,3 +94,30 @@ fn a_missing_function_says_which_driver_it_needs() {
         }
     }
 }
+
+/// The older ABIs that the headers declare only under `__CUDA_API_VERSION_INTERNAL` (their types
+/// in the module `legacy`) have their functions too: CUDA 2.0's `cuCtxCreate` and `cuMemAlloc`
+/// (a 32-bit `CUdeviceptr_v1`) resolve by that version, and without a device answer the driver's
+/// own code. The GPU suite uses them on a GPU (extra_headers::the_older_abis_work_by_their_version).
+#[test]
+#[cfg(feature = "versioned")]
+#[cfg_attr(windows, ignore = "needs NVIDIA's driver (nvcuda.dll); CI runs the Windows tests under Wine, which has none")]
+fn the_older_abis_resolve_by_their_version() {
+    let _: legacy::PFN_cuMemAlloc_v2000 = Some(versioned::cuMemAlloc_v2000);
+    assert_eq!(core::mem::size_of::<legacy::CUdeviceptr_v1>(), 4);
+    assert!(dynamic::VERSIONED.contains(&("cuCtxCreate_v2000", "cuCtxCreate", 2000, false)));
+    let initialized = unsafe { cuInit(0) } == CUDA_SUCCESS;
+    let mut ctx: CUcontext = ptr::null_mut();
+    let answer = unsafe { versioned::cuCtxCreate_v2000(&mut ctx, 0, 0) };
+    assert_ne!(answer, CUDA_ERROR_NOT_FOUND, "cuCtxCreate_v2000 resolves");
+    assert!(dynamic::versioned_address("cuCtxCreate_v2000").is_some());
+    if answer == CUDA_SUCCESS {
+        assert_eq!(unsafe { versioned::cuCtxDestroy_v2000(ctx) }, CUDA_SUCCESS);
+        return;
+    }
+    assert!(!initialized || answer == CUDA_ERROR_NO_DEVICE, "cuCtxCreate_v2000 answered {answer:?}");
+    let mut pointer: legacy::CUdeviceptr_v1 = 0;
+    let answer = unsafe { versioned::cuMemAlloc_v2000(&mut pointer, 4) };
+    assert!(answer != CUDA_ERROR_NOT_FOUND && answer != CUDA_SUCCESS, "cuMemAlloc_v2000 without a context answered {answer:?}");
+    assert!(dynamic::versioned_address("cuMemAlloc_v2000").is_some());
+}

@@ -7,7 +7,7 @@ use super::probe::Probe;
 use crate::config::Config;
 use crate::error::Error;
 use crate::find::bound::Bound;
-use crate::shared::STATIC_FN_SUFFIX;
+use crate::shared::{INTERNAL_MACRO, STATIC_FN_SUFFIX};
 use std::collections::{BTreeMap, HashMap};
 use std::panic;
 use std::path::Path;
@@ -18,6 +18,9 @@ use std::sync::{mpsc, Arc, Mutex};
 pub struct Output {
     /// The generated code, unformatted, with a placeholder where each doc comment goes.
     pub text: String,
+    /// The second reading, with `__CUDA_API_VERSION_INTERNAL`: every `PFN_*`
+    /// type, and the types they use.
+    pub legacy: String,
     /// The converted doc comments, by placeholder number (passes/docs.rs puts them in).
     pub docs: HashMap<usize, String>,
     /// The 32-bit unsigned macros, with the value bindgen evaluated in 64 bits.
@@ -115,16 +118,20 @@ impl bindgen::callbacks::ParseCallbacks for Discover {
     }
 }
 
-/// The one bindgen configuration.
+/// The one bindgen configuration, over the headers as they are.
 fn builder(config: &Config, bound: &Bound, comments: bool) -> Result<bindgen::Builder, Error> {
+    // NVIDIA's headers only; the GL, EGL and VDPAU types they use come along as bindgen meets them.
+    Ok(common(config, bound, comments)?.allowlist_file(bound.allowlist_pattern()))
+}
+
+/// What both readings of the headers share: the headers, the target, the style of the items.
+fn common(config: &Config, bound: &Bound, comments: bool) -> Result<bindgen::Builder, Error> {
     // Read for Cargo's rerun tracking and the -vv log; clang-sys itself looks at it.
     let _ = config.var("LIBCLANG_PATH");
     Ok(bindgen::Builder::default()
         .header(bound.umbrella.to_string_lossy())
         .clang_args(bound.include_dirs.iter().map(|d| format!("-I{}", d.display())))
         .clang_args(super::cross::clang_args(config)?)
-        // NVIDIA's headers only; the GL, EGL and VDPAU types they use come along as bindgen meets them.
-        .allowlist_file(bound.allowlist_pattern())
         .use_core()
         .ctypes_prefix("::core::ffi")
         .default_enum_style(bindgen::EnumVariation::NewType { is_bitfield: false, is_global: true })
@@ -146,8 +153,16 @@ const DOCS_DONE: usize = usize::MAX;
 
 /// Runs bindgen over the `bound` headers, with what the preprocessor said of them (`probe`); its C
 /// wrappers of static inline functions go to `static_fns` (`.c` added). With `comments`, the
-/// header's comments are converted on a second thread meanwhile.
-pub fn run(config: &Config, bound: &Bound, probe: &Probe, static_fns: &Path, with_docs: bool) -> Result<Output, Error> {
+/// header's comments are converted on a second thread meanwhile, and the [`legacy`] reading of the
+/// `legacy_types` (if any) runs on a third.
+pub fn run(
+    config: &Config,
+    bound: &Bound,
+    probe: &Probe,
+    legacy_types: &[String],
+    static_fns: &Path,
+    with_docs: bool,
+) -> Result<Output, Error> {
     let narrow = Arc::new(Mutex::new(Vec::new()));
     let discovered = Arc::new(Mutex::new(Discovered::default()));
     let (to_convert, comments) = mpsc::channel();
@@ -163,39 +178,64 @@ pub fn run(config: &Config, bound: &Bound, probe: &Probe, static_fns: &Path, wit
     for name in probe.casts.iter().map(|c| &c.name).chain(&probe.undefined) {
         builder = builder.blocklist_item(name);
     }
-    let (text, docs) = std::thread::scope(|s| {
-        let docs = s.spawn(|| doxygen::convert_all(comments.into_iter().take_while(|(n, _)| *n != DOCS_DONE)));
-        let text = crate::timing::step("bindgen", || generate(builder));
-        let _ = done.send((DOCS_DONE, String::new()));
-        (text, crate::timing::step("docs, after bindgen", || docs.join()))
+    let (text, legacy, docs) = with_panic_messages(|| {
+        std::thread::scope(|s| {
+            let docs = s.spawn(|| doxygen::convert_all(comments.into_iter().take_while(|(n, _)| *n != DOCS_DONE)));
+            // A builder cannot move to another thread: the legacy reading's is made on its own.
+            let legacy = s.spawn(|| match legacy_types.is_empty() {
+                true => Ok(String::new()),
+                false => crate::timing::step("bindgen, legacy types", || legacy(config, bound, legacy_types).and_then(generate)),
+            });
+            let text = crate::timing::step("bindgen", || generate(builder));
+            let _ = done.send((DOCS_DONE, String::new()));
+            let legacy =
+                legacy.join().unwrap_or_else(|_| Err(Error::failed("could not generate the bindings", "bindgen's thread panicked")));
+            (text, legacy, crate::timing::step("docs, after bindgen", || docs.join()))
+        })
     });
     let docs = docs.map_err(|_| Error::failed("could not convert the header's documentation", "the converting thread panicked"))?;
     let narrow = narrow.lock().map(|n| n.clone()).unwrap_or_default();
     let discovered = std::mem::take(&mut *discovered.lock().map_err(|_| Error::failed("bindgen's callbacks failed", ""))?);
-    Ok(Output { text: text?, docs, narrow, discovered })
+    Ok(Output { text: text?, legacy: legacy?, docs, narrow, discovered })
 }
 
-/// Runs bindgen. libclang missing or unloadable makes bindgen panic: that panic is caught and
-/// turned into an error whose text the caller explains.
-fn generate(builder: bindgen::Builder) -> Result<String, Error> {
-    let message = Arc::new(Mutex::new(String::new()));
-    let seen = Arc::clone(&message);
+/// The second reading of the headers, with [`INTERNAL_MACRO`] defined: the `PFN_*` types that
+/// only the macro declares (`types`, which the preprocessor found: bindings/probe.rs) and what they
+/// use (bindgen's allowlist brings each type they name). passes/legacy.rs keeps the items the
+/// first reading lacks. With the macro, cuda.h maps no documented name to its functions; none is
+/// read here.
+fn legacy(config: &Config, bound: &Bound, types: &[String]) -> Result<bindgen::Builder, Error> {
+    Ok(common(config, bound, false)?.clang_arg(format!("-D{INTERNAL_MACRO}")).allowlist_type(types.join("|")))
+}
+
+thread_local! {
+    /// The message of the last panic on this thread (see [`with_panic_messages`]).
+    static PANIC_MESSAGE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Runs `f` with a panic hook that keeps each panic's message, without bindgen's source location,
+/// for the thread that panicked ([`generate`] reads it). One hook for every bindgen thread: a hook
+/// set and restored by each of two threads could be left behind.
+fn with_panic_messages<R>(f: impl FnOnce() -> R) -> R {
     let previous = panic::take_hook();
-    panic::set_hook(Box::new(move |info| {
-        // The message alone, without bindgen's source location.
+    panic::set_hook(Box::new(|info| {
         let payload = info.payload();
         let text = payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned());
-        if let Ok(mut m) = seen.lock() {
-            *m = text.unwrap_or_else(|| info.to_string());
-        }
+        PANIC_MESSAGE.with(|m| *m.borrow_mut() = text.unwrap_or_else(|| info.to_string()));
     }));
-    let result = panic::catch_unwind(panic::AssertUnwindSafe(|| builder.generate()));
+    let result = f();
     panic::set_hook(previous);
-    match result {
+    result
+}
+
+/// Runs bindgen. libclang missing or unloadable makes bindgen panic: that panic is caught (under
+/// [`with_panic_messages`]) and turned into an error whose text the caller explains.
+fn generate(builder: bindgen::Builder) -> Result<String, Error> {
+    match panic::catch_unwind(panic::AssertUnwindSafe(|| builder.generate())) {
         Ok(Ok(bindings)) => Ok(bindings.to_string()),
         Ok(Err(e)) => Err(Error::failed("could not generate the bindings", format!("bindgen could not parse cuda.h: {e}"))),
         Err(_) => {
-            let message = message.lock().map(|m| m.clone()).unwrap_or_default();
+            let message = PANIC_MESSAGE.with(|m| m.borrow().clone());
             Err(if message.contains("libclang") {
                 Error::Libclang(message)
             } else {

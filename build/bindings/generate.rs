@@ -5,7 +5,7 @@
 //! documented by the header and Doxygen group it comes from, the C wrappers compilable without
 //! the header, and the notice cuda.h asks code derived from it to carry.
 
-use super::passes::{constants, docs, enums, functions, headerless, links, names, origin, per_thread, versioned};
+use super::passes::{constants, docs, enums, functions, headerless, legacy, links, names, origin, per_thread, versioned};
 use super::{bindgen, probe, Bindings, Code};
 use crate::config::Config;
 use crate::error::{Context, Error};
@@ -36,16 +36,19 @@ pub fn run(config: &Config, bound: &Bound, flavor: Flavor) -> Result<Bindings, E
     }
     // What only the preprocessor knows (documented names, casting macros), without and with
     // CUDA_API_PER_THREAD_DEFAULT_STREAM.
-    let (default, per_thread) = timing::step("probe", || {
+    let (default, per_thread, legacy) = timing::step("probe", || {
         std::thread::scope(|s| {
             let per_thread = s.spawn(|| probe::expand(bound, true, &config.out_dir));
-            (probe::expand(bound, false, &config.out_dir), per_thread.join().unwrap_or_else(|_| Err("the probe panicked".into())))
+            let default = probe::expand(bound, false, &config.out_dir);
+            // The older ABIs' types, with __CUDA_API_VERSION_INTERNAL: what bindgen reads a second time.
+            let legacy = default.as_ref().map_err(Clone::clone).and_then(|d| probe::legacy_pfn_types(bound, d, &config.out_dir));
+            (default, per_thread.join().unwrap_or_else(|_| Err("the probe panicked".into())), legacy)
         })
     });
     const PROBE: &str = "the C preprocessor could not read cuda.h";
-    let (default, per_thread_probe) = (default.context(PROBE)?, per_thread.context(PROBE)?);
+    let (default, per_thread_probe, legacy_types) = (default.context(PROBE)?, per_thread.context(PROBE)?, legacy.context(PROBE)?);
     let static_fns = config.out_dir.join("static_fns");
-    let out = bindgen::run(config, bound, &default, &static_fns, !shipped)?;
+    let out = bindgen::run(config, bound, &default, &legacy_types, &static_fns, !shipped)?;
     let mut file =
         timing::step("parse", || syn::parse_file(&out.text)).map_err(|e| Error::failed("cannot parse bindgen's output", e.to_string()))?;
     docs::put(&mut file, out.docs).context("cannot put the documentation in")?;
@@ -77,7 +80,9 @@ pub fn run(config: &Config, bound: &Bound, flavor: Flavor) -> Result<Bindings, E
     let mut module = per_thread.module;
     names::type_names(&mut file, &mut module, &default, &per_thread_probe, &discovered.aliases).context(PASS)?;
     file.items.push(module);
-    let versioned = versioned::module(&file, &functions, &per_thread.declarations).context(PASS)?;
+    let legacy = legacy::module(&file, &out.legacy).context(PASS)?;
+    let versioned = versioned::module(&file, &legacy.items, &functions, &per_thread.declarations).context(PASS)?;
+    file.items.extend(legacy.module);
     file.items.push(versioned.module);
     let doc_links = links::link(&mut file);
     println!("libcuda-sys: time: passes {:.3} s", passes.elapsed().as_secs_f64());

@@ -10,7 +10,8 @@
 //! hand, so it is right for whichever release of the header is found.
 
 use crate::find::bound::Bound;
-use crate::shared::{directive_lines, PER_THREAD_MACRO};
+use crate::shared::{directive_lines, INTERNAL_MACRO, PER_THREAD_MACRO};
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -46,6 +47,30 @@ pub struct Probe {
     pub inline: Vec<String>,
     /// Their definitions, as the preprocessor gave them (name, text), for C that has no header.
     pub definitions: Vec<(String, String)>,
+    /// Every `PFN_*` name of the preprocessed headers (the types of cudaTypedefs.h).
+    pub pfn_types: BTreeSet<String>,
+}
+
+/// The `PFN_*` identifiers of preprocessed C text.
+fn pfn_identifiers(text: &str) -> BTreeSet<String> {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices("PFN_")
+        .filter(|(at, _)| !text[..*at].ends_with(is_ident))
+        .map(|(at, _)| text[at..].split(|c: char| !is_ident(c)).next().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The `PFN_*` types the bound headers declare only with `__CUDA_API_VERSION_INTERNAL` defined
+/// (cudaTypedefs.h's older ABIs, `PFN_cuCtxCreate_v2000`): those of the headers preprocessed with
+/// the macro that `default` (the probe without it) has not.
+pub fn legacy_pfn_types(bound: &Bound, default: &Probe, out_dir: &Path) -> Result<Vec<String>, String> {
+    let file = out_dir.join("probe_legacy.c");
+    fs::write(&file, bound.umbrella_text()).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    let mut build = cc::Build::new();
+    build.includes(&bound.include_dirs).file(&file).cargo_metadata(false).warnings(false).define(INTERNAL_MACRO, None);
+    let expanded =
+        build.try_expand().map_err(|e| format!("the C preprocessor failed on {} with {INTERNAL_MACRO} defined: {e}", file.display()))?;
+    Ok(pfn_identifiers(&String::from_utf8_lossy(&expanded)).into_iter().filter(|name| !default.pfn_types.contains(name)).collect())
 }
 
 /// Names of the object-like macros that the header text defines, in order, without duplicates.
@@ -171,7 +196,9 @@ pub fn expand(bound: &Bound, per_thread: bool, out_dir: &Path) -> Result<Probe, 
 
     let definitions = static_functions(&expanded);
     let inline = definitions.iter().map(|(name, _)| name.clone()).collect();
+    let pfn_types = pfn_identifiers(&expanded);
     let mut probe = Probe {
+        pfn_types,
         version: 0,
         renames: Vec::new(),
         casts: Vec::new(),
@@ -225,12 +252,19 @@ pub fn test_probe(renames: &[(&str, &str)], type_renames: &[(&str, &str)], inlin
         type_renames: pairs(type_renames),
         inline: inline.iter().map(|s| s.to_string()).collect(),
         definitions: Vec::new(),
+        pfn_types: BTreeSet::new(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pfn_identifiers_are_whole_names() {
+        let text = "typedef CUresult ( *PFN_cuInit_v2000)(unsigned int);\nx = PFN_cuInit_v2000 ;\nint MY_PFN_x; PFN_a";
+        assert_eq!(pfn_identifiers(text).into_iter().collect::<Vec<_>>(), ["PFN_a", "PFN_cuInit_v2000"]);
+    }
 
     #[test]
     fn casts() {

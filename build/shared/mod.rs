@@ -42,6 +42,15 @@ pub const PER_THREAD_MACRO: &str = "CUDA_API_PER_THREAD_DEFAULT_STREAM";
 /// The module of the generated bindings that holds the per-thread default stream mapping.
 pub const PER_THREAD_MODULE: &str = "per_thread";
 
+/// The macro under which cuda.h and cudaTypedefs.h declare the older ABIs of their functions: the
+/// `PFN_*` types of versions before the current one (`PFN_cuCtxCreate_v2000`) and the types only
+/// they use (`CUdeviceptr_v1`, `CUDA_MEMCPY2D_v1`).
+pub const INTERNAL_MACRO: &str = "__CUDA_API_VERSION_INTERNAL";
+
+/// The module of the generated bindings that holds what the headers declare only under
+/// [`INTERNAL_MACRO`].
+pub const LEGACY_MODULE: &str = "legacy";
+
 /// The crate feature under which the generated functions resolve lazily instead of linking:
 /// the generated file gates its two forms with `#[cfg(feature = ...)]` and
 /// `#[cfg(not(feature = ...))]` on this name.

@@ -5,15 +5,15 @@
 //! library the test binary links; the findings go into the test's tables as mismatches.
 
 use crate::generate::{c_source, Finding, Plan};
-use crate::header::{c_build, write};
+use crate::header::{c_build, write, View};
 use crate::inputs::Inputs;
 use std::collections::BTreeSet;
 
 /// Warnings are errors; that a function is deprecated says nothing about its ABI.
 const FLAGS: [&str; 3] = ["-Wall", "-Werror", "-Wno-deprecated-declarations"];
 
-/// With `per_thread`, the C side defines `CUDA_API_PER_THREAD_DEFAULT_STREAM`.
-pub fn c_side(plan: &Plan, tag: &str, inputs: &Inputs, per_thread: bool) -> Result<Vec<Finding>, String> {
+/// The C side defines the macro of the `view` (`CUDA_API_PER_THREAD_DEFAULT_STREAM`, ...).
+pub fn c_side(plan: &Plan, tag: &str, inputs: &Inputs, view: View) -> Result<Vec<Finding>, String> {
     let dir = inputs.out_dir.join(tag);
     let path = dir.join("abi.c");
     let mut excluded = BTreeSet::new();
@@ -21,7 +21,7 @@ pub fn c_side(plan: &Plan, tag: &str, inputs: &Inputs, per_thread: bool) -> Resu
     loop {
         let (text, lines) = c_source(plan, tag, &inputs.headers, &excluded);
         write(&path, &text)?;
-        let compiler = c_build(&inputs.headers, per_thread).get_compiler();
+        let compiler = c_build(&inputs.headers, view).get_compiler();
         let output = compiler
             .to_command()
             .args(FLAGS)
@@ -49,7 +49,7 @@ pub fn c_side(plan: &Plan, tag: &str, inputs: &Inputs, per_thread: bool) -> Resu
             return Err(format!("the C compiler rejects {}:\n{stderr}", path.display()));
         }
     }
-    let mut build = c_build(&inputs.headers, per_thread);
+    let mut build = c_build(&inputs.headers, view);
     for flag in FLAGS {
         build.flag(flag);
     }

@@ -50,21 +50,52 @@ impl Header {
     }
 }
 
-/// The C compiler, configured as the bindings were generated: the headers' folders, and for the
-/// `per_thread` module the per-thread define.
-pub fn c_build(headers: &Headers, per_thread: bool) -> cc::Build {
+/// Which view of the header C compiles, and which part of the bindings is compared with it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// The crate root, against C as it includes cuda.h.
+    Root,
+    /// The module `per_thread`, against C with `CUDA_API_PER_THREAD_DEFAULT_STREAM`.
+    PerThread,
+    /// The module `legacy`'s types, against C with `__CUDA_API_VERSION_INTERNAL`.
+    Legacy,
+}
+
+impl View {
+    /// The macro C defines for this view.
+    pub fn define(self) -> Option<&'static str> {
+        match self {
+            View::Root => None,
+            View::PerThread => Some(crate::shared::PER_THREAD_MACRO),
+            View::Legacy => Some(crate::shared::INTERNAL_MACRO),
+        }
+    }
+
+    /// The module of the bindings compared (none: the crate root).
+    pub fn module(self) -> Option<&'static str> {
+        match self {
+            View::Root => None,
+            View::PerThread => Some(crate::shared::PER_THREAD_MODULE),
+            View::Legacy => Some(crate::shared::LEGACY_MODULE),
+        }
+    }
+}
+
+/// The C compiler, configured as the bindings were generated: the headers' folders, and the macro
+/// of the `view`.
+pub fn c_build(headers: &Headers, view: View) -> cc::Build {
     let mut build = cc::Build::new();
     // `warnings(false)` would pass `-w`, which silences the very diagnostics the check relies on.
     build.includes(&headers.include_dirs).cargo_metadata(false).extra_warnings(false);
-    if per_thread {
-        build.define(crate::shared::PER_THREAD_MACRO, None);
+    if let Some(define) = view.define() {
+        build.define(define, None);
     }
     build
 }
 
-pub fn read(headers: &Headers, per_thread: bool, out_dir: &Path) -> Result<Header, String> {
-    let dir = out_dir.join(if per_thread { "header-per-thread" } else { "header" });
-    let (declared, inline) = functions(headers, per_thread, &dir)?;
+pub fn read(headers: &Headers, view: View, out_dir: &Path) -> Result<Header, String> {
+    let dir = out_dir.join(view.module().map_or("header".to_string(), |m| format!("header-{m}")));
+    let (declared, inline) = functions(headers, view, &dir)?;
     let mut text = String::new();
     for file in &headers.files {
         text.push_str(&read_text(file)?);
@@ -84,10 +115,8 @@ pub fn read(headers: &Headers, per_thread: bool, out_dir: &Path) -> Result<Heade
         probe.push_str(&format!("#ifdef {name}\nlibcuda_sys_systest_defined_{i}\n#endif\n"));
     }
     let file = write(&dir.join("macros.c"), &probe)?;
-    let expanded = c_build(headers, per_thread)
-        .file(&file)
-        .try_expand()
-        .map_err(|e| format!("the C preprocessor failed on {}: {e}", file.display()))?;
+    let expanded =
+        c_build(headers, view).file(&file).try_expand().map_err(|e| format!("the C preprocessor failed on {}: {e}", file.display()))?;
     let expanded = String::from_utf8_lossy(&expanded);
 
     let mut renames = BTreeMap::new();
@@ -113,10 +142,10 @@ pub fn read(headers: &Headers, per_thread: bool, out_dir: &Path) -> Result<Heade
 /// `gcc -fsyntax-only -aux-info`: one line per function, with where it comes from and whether it
 /// is declared (`NC`) or defined (`NF`): (declared, defined by the headers themselves). Functions
 /// of the system headers the interop headers include (`glBufferData`) are not the crate's.
-fn functions(headers: &Headers, per_thread: bool, dir: &Path) -> Result<(Vec<String>, Vec<String>), String> {
+fn functions(headers: &Headers, view: View, dir: &Path) -> Result<(Vec<String>, Vec<String>), String> {
     let file = write(&dir.join("declared.c"), &format!("#include \"{}\"\n", headers.wrapper.display()))?;
     let aux = dir.join("declared.aux");
-    let compiler = c_build(headers, per_thread).get_compiler();
+    let compiler = c_build(headers, view).get_compiler();
     let output = compiler
         .to_command()
         .arg("-fsyntax-only")

@@ -6,9 +6,11 @@
 //! - [`configure`]: the items of one build (with or without the feature), as `cfg` decides;
 //! - [`per_thread_view`]: the items `libcuda_sys::per_thread::NAME` names, as one flat file:
 //!   the module's own public items, and the root's items its glob import brings that no item of
-//!   the module shadows.
+//!   the module shadows;
+//! - [`legacy_view`]: the root's items and the module `legacy`'s (whose names no root item has),
+//!   and the names of the latter: the types C declares only under `__CUDA_API_VERSION_INTERNAL`.
 
-use crate::shared::{DYNAMIC_FEATURE, PER_THREAD_MODULE, VERSIONED_FEATURE};
+use crate::shared::{DYNAMIC_FEATURE, LEGACY_MODULE, PER_THREAD_MODULE, VERSIONED_FEATURE};
 use std::collections::BTreeSet;
 use syn::{Attribute, ForeignItem, Item, Meta, UseTree, Visibility};
 
@@ -159,4 +161,27 @@ pub fn per_thread_view(file: &syn::File) -> Result<syn::File, String> {
     };
     view.items.extend(module.iter().filter(|i| !is_glob(i) && public(i)).cloned());
     Ok(view)
+}
+
+/// The root's items with the module `legacy`'s own (its `use super::*` aside) as one flat file,
+/// and the names the module declares; none where the bindings have no such module.
+pub fn legacy_view(file: &syn::File) -> Option<(syn::File, BTreeSet<String>)> {
+    let module = file.items.iter().find_map(|item| match item {
+        Item::Mod(m) if m.ident == LEGACY_MODULE => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    })?;
+    let own: Vec<&Item> = module.iter().filter(|i| !matches!(i, Item::Use(_))).collect();
+    let names = own
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(s.ident.to_string()),
+            Item::Union(u) => Some(u.ident.to_string()),
+            Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut view: syn::File = syn::parse_quote!();
+    view.items.extend(file.items.iter().filter(|i| !matches!(i, Item::Mod(_))).cloned());
+    view.items.extend(own.into_iter().cloned());
+    Some((view, names))
 }

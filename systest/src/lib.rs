@@ -107,8 +107,9 @@ pub struct Names {
 pub struct Checks {
     /// `13.0`, from `DEP_CUDA_VERSION`.
     pub release: &'static str,
-    /// The checks of the module `per_thread`, against C with `CUDA_API_PER_THREAD_DEFAULT_STREAM`.
-    pub per_thread: bool,
+    /// The module checked: `per_thread` (against C with `CUDA_API_PER_THREAD_DEFAULT_STREAM`),
+    /// `legacy` (its types, against C with `__CUDA_API_VERSION_INTERNAL`), or empty (the crate root).
+    pub view: &'static str,
     /// False with the crate's dynamic-loading feature: Rust's functions are wrappers that find
     /// the library's symbol at run time, so each name is checked to exist, not compared.
     pub compare_addresses: bool,
@@ -183,7 +184,10 @@ impl Report {
         let total: usize = self.compared.iter().map(|(_, n)| n).sum();
         let by_kind: Vec<String> = self.compared.iter().map(|(kind, n)| format!("{kind} {n}")).collect();
         println!("abi {}: {total} comparisons, {} mismatches ({})", self.label, self.mismatches.len(), by_kind.join(", "));
-        println!("names {}: {}", self.label, self.names_line);
+        // The module `legacy` declares types only: no name to call.
+        if self.names > 0 || self.names_differ > 0 {
+            println!("names {}: {}", self.label, self.names_line);
+        }
         if !self.skipped.is_empty() {
             println!("skipped {}: {}", self.label, self.skipped);
         }
@@ -337,7 +341,7 @@ pub fn run_without(checks: &Checks, disabled: &[&str]) -> Report {
 impl Checks {
     /// `13.0` for the crate root, `13.0 per_thread` for the module `per_thread`.
     pub fn label(&self) -> String {
-        format!("{}{}", self.release, if self.per_thread { " per_thread" } else { "" })
+        [self.release, self.view].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ")
     }
 
     /// Address → the function there, to name what a wrong name resolves to.

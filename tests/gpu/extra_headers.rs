@@ -1,7 +1,9 @@
 //! The headers bound besides cuda.h, on a GPU: cudaProfiler.h's `cuProfilerStart` and
 //! `cuProfilerStop` around a launch, and a context created through a versioned pointer that
 //! `cuGetProcAddress` hands out, called through its cudaTypedefs.h type. Where cudaProfiler.h was
-//! not found beside cuda.h, the profiler test is reported as ignored.
+//! not found beside cuda.h, the profiler test is reported as ignored. And the older ABIs that the
+//! headers declare only under `__CUDA_API_VERSION_INTERNAL` (`libcuda_sys::legacy`), called by
+//! their version.
 
 #[cfg(cuda_header = "cudaProfiler.h")]
 use crate::common::in_new_context;
@@ -15,6 +17,7 @@ use libtest_mimic::{Completion, Failed};
 pub const TESTS: &[GatedTest] = &[
     ("extra_headers::profiler_start_and_stop_around_a_launch", profiler_start_and_stop_around_a_launch),
     ("extra_headers::a_versioned_cu_ctx_create_creates_a_context", a_versioned_cu_ctx_create_creates_a_context),
+    ("extra_headers::the_older_abis_work_by_their_version", the_older_abis_work_by_their_version),
 ];
 
 /// fill_pattern over `n` elements of a new buffer in the current context, between `before` and
@@ -105,5 +108,72 @@ fn a_versioned_cu_ctx_create_creates_a_context() -> Ran {
         launch_between(1 << 12, || Ok(()), || Ok(()))
     })();
     outcome.and(crate::common::check(unsafe { cuCtxDestroy(context) }, "cuCtxDestroy"))?;
+    Ok(Completion::Completed)
+}
+
+/// The function of one of the older ABIs (`legacy::PFN_*`): with the feature `versioned`, the
+/// crate's `versioned::NAME`, which asks the driver for it on its first call; else the pointer
+/// `cuGetProcAddress` gives for that name and version.
+macro_rules! older_abi {
+    ($function:ident, $base:literal, $version:literal, $pfn:ident) => {{
+        #[cfg(feature = "versioned")]
+        let f: legacy::$pfn = Some(versioned::$function);
+        // SAFETY: the driver hands out the function of that version's ABI, which the PFN type spells.
+        #[cfg(not(feature = "versioned"))]
+        let f = unsafe { core::mem::transmute::<*mut c_void, legacy::$pfn>(get_proc_address($base, $version)?) };
+        f.expect("a function")
+    }};
+}
+
+/// The ABIs of CUDA 2.0, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL` (module
+/// `legacy`), called by their version: a context from the CUDA 2.0 `cuCtxCreate`, 32-bit device
+/// pointers (`CUdeviceptr_v1`) from its `cuMemAlloc`, set, copied and read back through the same
+/// ABIs, and its `cuMemGetInfo` (32-bit sizes). A context the old `cuCtxCreate` makes is one of
+/// 32-bit pointers, which the current functions do not take: every call in it is of that ABI.
+fn the_older_abis_work_by_their_version() -> Ran {
+    use libcuda_sys::legacy::CUdeviceptr_v1;
+    const N: usize = 1 << 12;
+    let device = crate::common::first_device()?;
+    let create = older_abi!(cuCtxCreate_v2000, c"cuCtxCreate", 2000, PFN_cuCtxCreate_v2000);
+    let destroy = older_abi!(cuCtxDestroy_v2000, c"cuCtxDestroy", 2000, PFN_cuCtxDestroy_v2000);
+    let alloc = older_abi!(cuMemAlloc_v2000, c"cuMemAlloc", 2000, PFN_cuMemAlloc_v2000);
+    let free = older_abi!(cuMemFree_v2000, c"cuMemFree", 2000, PFN_cuMemFree_v2000);
+    let memset = older_abi!(cuMemsetD32_v2000, c"cuMemsetD32", 2000, PFN_cuMemsetD32_v2000);
+    let to_device = older_abi!(cuMemcpyHtoD_v2000, c"cuMemcpyHtoD", 2000, PFN_cuMemcpyHtoD_v2000);
+    let to_host = older_abi!(cuMemcpyDtoH_v2000, c"cuMemcpyDtoH", 2000, PFN_cuMemcpyDtoH_v2000);
+    let device_to_device = older_abi!(cuMemcpyDtoD_v2000, c"cuMemcpyDtoD", 2000, PFN_cuMemcpyDtoD_v2000);
+    let info = older_abi!(cuMemGetInfo_v2000, c"cuMemGetInfo", 2000, PFN_cuMemGetInfo_v2000);
+    let mut context: CUcontext = ptr::null_mut();
+    check!(create(&mut context, 0, device));
+    ensure!(!context.is_null(), "cuCtxCreate_v2000 succeeded without a context");
+    let bytes = (N * 4) as core::ffi::c_uint;
+    let outcome = (|| -> Outcome {
+        let (mut free_bytes, mut total_bytes) = (0, 0);
+        check!(info(&mut free_bytes, &mut total_bytes));
+        ensure!(total_bytes > 0 && free_bytes <= total_bytes, "cuMemGetInfo_v2000: {free_bytes} free of {total_bytes}");
+        let (mut a, mut b): (CUdeviceptr_v1, CUdeviceptr_v1) = (0, 0);
+        check!(alloc(&mut a, bytes));
+        check!(alloc(&mut b, bytes));
+        ensure!(a != 0 && b != 0 && a != b, "cuMemAlloc_v2000 gave {a:#x} and {b:#x}");
+        let seed = seed();
+        let pattern: Vec<u32> = (0..N as u32).map(|i| i.wrapping_mul(2654435761) ^ seed).collect();
+        let mut host = vec![!SENTINEL; N];
+        let outcome = (|| -> Outcome {
+            check!(memset(b, SENTINEL, N as core::ffi::c_uint));
+            check!(to_host(host.as_mut_ptr().cast(), b, bytes));
+            ensure!(host.iter().all(|&v| v == SENTINEL), "cuMemsetD32_v2000 did not set every word");
+            check!(to_device(a, pattern.as_ptr().cast(), bytes));
+            check!(device_to_device(b, a, bytes));
+            host.fill(SENTINEL);
+            check!(to_host(host.as_mut_ptr().cast(), b, bytes));
+            let wrong = (0..N).filter(|&i| host[i] != pattern[i]).count();
+            ensure!(wrong == 0, "{wrong} of {N} words copied through the CUDA 2.0 ABIs are wrong (first: {:#x})", host[0]);
+            Ok(())
+        })();
+        let freed =
+            crate::common::check(unsafe { free(a) }, "cuMemFree_v2000").and(crate::common::check(unsafe { free(b) }, "cuMemFree_v2000"));
+        outcome.and(freed)
+    })();
+    outcome.and(crate::common::check(unsafe { destroy(context) }, "cuCtxDestroy_v2000"))?;
     Ok(Completion::Completed)
 }

@@ -10,6 +10,7 @@
 //!   tags that bindgen renamed get C's name as an alias;
 //! - [`enums`]: associated constants, `Debug` by name, and `|` for flags;
 //! - [`per_thread`]: the module `per_thread`, C's `CUDA_API_PER_THREAD_DEFAULT_STREAM` mapping;
+//! - [`legacy`]: the module `legacy`, the older ABIs' types, read with `__CUDA_API_VERSION_INTERNAL`;
 //! - [`versioned`]: the module `versioned`, every ABI version of every function by its version;
 //! - [`links`], last: every code span of the docs that names an item becomes an intra-doc link;
 //! - for the shipped flavor, [`origin`]: each item's header and Doxygen group instead of NVIDIA's
@@ -21,6 +22,7 @@ pub mod dynamic;
 pub mod enums;
 pub mod functions;
 pub mod headerless;
+pub mod legacy;
 pub mod links;
 pub mod names;
 pub mod origin;

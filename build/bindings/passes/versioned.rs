@@ -11,7 +11,7 @@
 
 use super::dynamic::resolving;
 use super::functions::Function;
-use crate::shared::VERSIONED_FEATURE;
+use crate::shared::{LEGACY_MODULE, VERSIONED_FEATURE};
 use quote::{format_ident, quote, ToTokens};
 use std::collections::BTreeMap;
 use syn::{parse_quote, GenericArgument, Item, PathArguments, Type, TypeFnPtr};
@@ -65,12 +65,20 @@ fn bare_fn<'a>(types: &'a BTreeMap<String, &'a Type>, name: &str, depth: usize) 
     (depth < 8).then(|| bare_fn(types, &last.ident.to_string(), depth + 1)).flatten()
 }
 
-/// The module (gated on the `versioned` feature) and the tables, from the `PFN_*` aliases of `file` and the functions bindgen
-/// declared (`root`, with the per-thread declarations of `per_thread`: symbol → declaration).
-pub fn module(file: &syn::File, root: &[Function], per_thread: &[(String, syn::ForeignItemFn)]) -> Result<Versioned, String> {
+/// The module (gated on the `versioned` feature) and the tables, from the `PFN_*` aliases of `file`
+/// and of the module `legacy` (its `items`), and the functions bindgen declared (`root`, with the
+/// per-thread declarations of `per_thread`: symbol → declaration).
+pub fn module(
+    file: &syn::File,
+    legacy: &[Item],
+    root: &[Function],
+    per_thread: &[(String, syn::ForeignItemFn)],
+) -> Result<Versioned, String> {
     let mut types: BTreeMap<String, &Type> = BTreeMap::new();
     let mut aliases: BTreeMap<String, String> = BTreeMap::new();
-    for item in &file.items {
+    let in_legacy: std::collections::BTreeSet<String> =
+        legacy.iter().filter_map(|i| if let Item::Type(t) = i { Some(t.ident.to_string()) } else { None }).collect();
+    for item in file.items.iter().chain(legacy) {
         match item {
             Item::Type(t) => {
                 types.insert(t.ident.to_string(), &t.ty);
@@ -95,6 +103,13 @@ pub fn module(file: &syn::File, root: &[Function], per_thread: &[(String, syn::F
         #[allow(unused_imports)]
         use super::*;
     )];
+    if !legacy.is_empty() {
+        let module = format_ident!("{LEGACY_MODULE}");
+        items.push(parse_quote!(
+            #[allow(unused_imports)]
+            use super::#module::*;
+        ));
+    }
     let mut signatures: Vec<(Entry, String)> = Vec::new();
     // By name, then version: `cuCtxCreate_v3020` before `cuCtxCreate_v11040`.
     let mut pfns: Vec<(Entry, &String)> = types.keys().filter_map(|name| Some((parse_pfn(name)?, name))).collect();
@@ -131,7 +146,12 @@ pub fn module(file: &syn::File, root: &[Function], per_thread: &[(String, syn::F
         );
         function.attrs = vec![parse_quote!(#[doc = #doc]), parse_quote!(#[inline])];
         items.push(Item::Fn(function));
-        items.push(parse_quote!(const _: super::#pfn = Some(#ident);));
+        items.push(if in_legacy.contains(name) {
+            let module = format_ident!("{LEGACY_MODULE}");
+            parse_quote!(const _: super::#module::#pfn = Some(#ident);)
+        } else {
+            parse_quote!(const _: super::#pfn = Some(#ident);)
+        });
         signatures.push((entry.clone(), canonical(&decl, &aliases)));
         entries.push(entry);
     }
@@ -246,7 +266,7 @@ mod tests {
         let ptds: syn::ForeignItemFn = parse_quote!(
             pub fn cuMemcpyHtoD_v2_ptds(dst: u64, src: *const ::core::ffi::c_void, count: usize) -> CUresult;
         );
-        let v = module(&file, &root, &[("cuMemcpyHtoD_v2_ptds".to_string(), ptds)]).unwrap();
+        let v = module(&file, &[], &root, &[("cuMemcpyHtoD_v2_ptds".to_string(), ptds)]).unwrap();
         assert_eq!(
             v.entries.iter().map(|e| e.function.as_str()).collect::<Vec<_>>(),
             ["cuCtxCreate_v3020", "cuCtxCreate_v12050", "cuMemcpyHtoD_v7000_ptds"]

@@ -11,6 +11,12 @@ mod per_thread {
     include!(concat!(env!("OUT_DIR"), "/per_thread/checks.rs"));
 }
 
+/// The types of `libcuda_sys::legacy` against C with `__CUDA_API_VERSION_INTERNAL`.
+#[allow(clippy::all)]
+mod legacy {
+    include!(concat!(env!("OUT_DIR"), "/legacy/checks.rs"));
+}
+
 use libcuda_sys_systest::{Report, DISABLE_VARIABLE};
 use libtest_mimic::{Arguments, Trial};
 
@@ -23,8 +29,11 @@ pub fn main() {
     report.print();
     let per_thread = libcuda_sys_systest::run(&per_thread::CHECKS);
     per_thread.print();
+    let legacy = libcuda_sys_systest::run(&legacy::CHECKS);
+    legacy.print();
     let mut trials = kind_trials("abi", &report);
     trials.extend(kind_trials("abi::per_thread", &per_thread));
+    trials.extend(kind_trials("abi::legacy", &legacy));
     libtest_mimic::run(&args, trials).exit();
 }
 
