@@ -43154,11 +43154,802 @@ pub mod per_thread {
     #[allow(dead_code, hidden_glob_reexports)]
     const cuStreamUpdateCaptureDependencies_v2: () = ();
 }
-/// Every ABI version of every function, by its version: for each `PFN_*` type of cudaTypedefs.h, a function of that type's exact signature named after it (`cuCtxCreate_v3020` for [`PFN_cuCtxCreate_v3020`]), which resolves on its first call through the driver's [`cuGetProcAddress`] with that name, that version and the matching stream flag, and caches the answer. A version above the driver's own ([`cuDriverGetVersion`]) is never asked for: such a call answers [`CUDA_ERROR_NOT_FOUND`]. See the `dynamic` module for when to use these rather than the crate root's functions. In this build: 627 functions.
+/// The older ABIs of the Driver API: the types cuda.h and cudaTypedefs.h declare only under `__CUDA_API_VERSION_INTERNAL`, which a C program including cuda.h does not see. 61 `PFN_*` types, the signatures of functions before their current ABI (`PFN_cuCtxCreate_v2000`, `PFN_cuMemAlloc_v2000` with its 32-bit `CUdeviceptr_v1`), and the 9 types only they use. Their functions, resolved by version through the driver's [`cuGetProcAddress`], are in the module versioned, with the feature of that name. The ABI check compares them with C compiled with the macro.
+pub mod legacy {
+    #[allow(unused_imports)]
+    use super::*;
+    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    pub type CUdeviceptr_v1 = ::core::ffi::c_uint;
+    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    #[repr(C)]
+    #[derive(Debug, Copy, Clone)]
+    pub struct CUDA_MEMCPY2D_v1_st {
+        pub srcXInBytes: ::core::ffi::c_uint,
+        pub srcY: ::core::ffi::c_uint,
+        pub srcMemoryType: CUmemorytype,
+        pub srcHost: *const ::core::ffi::c_void,
+        pub srcDevice: CUdeviceptr_v1,
+        pub srcArray: CUarray,
+        pub srcPitch: ::core::ffi::c_uint,
+        pub dstXInBytes: ::core::ffi::c_uint,
+        pub dstY: ::core::ffi::c_uint,
+        pub dstMemoryType: CUmemorytype,
+        pub dstHost: *mut ::core::ffi::c_void,
+        pub dstDevice: CUdeviceptr_v1,
+        pub dstArray: CUarray,
+        pub dstPitch: ::core::ffi::c_uint,
+        pub WidthInBytes: ::core::ffi::c_uint,
+        pub Height: ::core::ffi::c_uint,
+    }
+    #[allow(clippy::unnecessary_operation, clippy::identity_op)]
+    const _: () = {
+        [
+            "Size of CUDA_MEMCPY2D_v1_st",
+        ][::core::mem::size_of::<CUDA_MEMCPY2D_v1_st>() - 96usize];
+        [
+            "Alignment of CUDA_MEMCPY2D_v1_st",
+        ][::core::mem::align_of::<CUDA_MEMCPY2D_v1_st>() - 8usize];
+        [
+            "Offset of field: CUDA_MEMCPY2D_v1_st::srcXInBytes",
+        ][::core::mem::offset_of!(CUDA_MEMCPY2D_v1_st, srcXInBytes) - 0usize];
+        [
+            "Offset of field: CUDA_MEMCPY2D_v1_st::srcY",
+        ][::core::mem::offset_of!(CUDA_MEMCPY2D_v1_st, srcY) - 4usize];
+        [
+            "Offset of field: CUDA_MEMCPY2D_v1_st::srcMemoryType",
+        ][::core::mem::offset_of!(CUDA_MEMCPY2D_v1_st, srcMemoryType) - 8usize];
+        [
+            "Offset of field: CUDA_MEMCPY2D_v1_st::srcHost",
+        ][::core::mem::offset_of!(CUDA_MEMCPY2D_v1_st, srcHost) - 16usize];
+        [
+            "Offset of field: CUDA_MEMCPY2D_v1_st::srcDevice",
+        ][::core::mem::offset_of!(CUDA_MEMCPY2D_v1_st, srcDevice) - 24usize];
+        [
+            "Offset of field: CUDA_MEMCPY2D_v1_st::srcArray",
+        ][::core::mem::offset_of!(CUDA_MEMCPY2D_v1_st, srcArray) - 32usize];
+        [
+            "Offset of field: CUDA_MEMCPY2D_v1_st::srcPitch",
+        ][::core::mem::offset_of!(CUDA_MEMCPY2D_v1_st, srcPitch) - 40usize];
+        [
+            "Offset of field: CUDA_MEMCPY2D_v1_st::dstXInBytes",
+        ][::core::mem::offset_of!(CUDA_MEMCPY2D_v1_st, dstXInBytes) - 44usize];
+        [
+            "Offset of field: CUDA_MEMCPY2D_v1_st::dstY",
+        ][::core::mem::offset_of!(CUDA_MEMCPY2D_v1_st, dstY) - 48usize];
+        [
+            "Offset of field: CUDA_MEMCPY2D_v1_st::dstMemoryType",
+        ][::core::mem::offset_of!(CUDA_MEMCPY2D_v1_st, dstMemoryType) - 52usize];
+        [
+            "Offset of field: CUDA_MEMCPY2D_v1_st::dstHost",
+        ][::core::mem::offset_of!(CUDA_MEMCPY2D_v1_st, dstHost) - 56usize];
+        [
+            "Offset of field: CUDA_MEMCPY2D_v1_st::dstDevice",
+        ][::core::mem::offset_of!(CUDA_MEMCPY2D_v1_st, dstDevice) - 64usize];
+        [
+            "Offset of field: CUDA_MEMCPY2D_v1_st::dstArray",
+        ][::core::mem::offset_of!(CUDA_MEMCPY2D_v1_st, dstArray) - 72usize];
+        [
+            "Offset of field: CUDA_MEMCPY2D_v1_st::dstPitch",
+        ][::core::mem::offset_of!(CUDA_MEMCPY2D_v1_st, dstPitch) - 80usize];
+        [
+            "Offset of field: CUDA_MEMCPY2D_v1_st::WidthInBytes",
+        ][::core::mem::offset_of!(CUDA_MEMCPY2D_v1_st, WidthInBytes) - 84usize];
+        [
+            "Offset of field: CUDA_MEMCPY2D_v1_st::Height",
+        ][::core::mem::offset_of!(CUDA_MEMCPY2D_v1_st, Height) - 88usize];
+    };
+    impl Default for CUDA_MEMCPY2D_v1_st {
+        fn default() -> Self {
+            let mut s = ::core::mem::MaybeUninit::<Self>::uninit();
+            unsafe {
+                ::core::ptr::write_bytes(s.as_mut_ptr(), 0, 1);
+                s.assume_init()
+            }
+        }
+    }
+    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    pub type CUDA_MEMCPY2D_v1 = CUDA_MEMCPY2D_v1_st;
+    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    #[repr(C)]
+    #[derive(Debug, Copy, Clone)]
+    pub struct CUDA_MEMCPY3D_v1_st {
+        pub srcXInBytes: ::core::ffi::c_uint,
+        pub srcY: ::core::ffi::c_uint,
+        pub srcZ: ::core::ffi::c_uint,
+        pub srcLOD: ::core::ffi::c_uint,
+        pub srcMemoryType: CUmemorytype,
+        pub srcHost: *const ::core::ffi::c_void,
+        pub srcDevice: CUdeviceptr_v1,
+        pub srcArray: CUarray,
+        pub reserved0: *mut ::core::ffi::c_void,
+        pub srcPitch: ::core::ffi::c_uint,
+        pub srcHeight: ::core::ffi::c_uint,
+        pub dstXInBytes: ::core::ffi::c_uint,
+        pub dstY: ::core::ffi::c_uint,
+        pub dstZ: ::core::ffi::c_uint,
+        pub dstLOD: ::core::ffi::c_uint,
+        pub dstMemoryType: CUmemorytype,
+        pub dstHost: *mut ::core::ffi::c_void,
+        pub dstDevice: CUdeviceptr_v1,
+        pub dstArray: CUarray,
+        pub reserved1: *mut ::core::ffi::c_void,
+        pub dstPitch: ::core::ffi::c_uint,
+        pub dstHeight: ::core::ffi::c_uint,
+        pub WidthInBytes: ::core::ffi::c_uint,
+        pub Height: ::core::ffi::c_uint,
+        pub Depth: ::core::ffi::c_uint,
+    }
+    #[allow(clippy::unnecessary_operation, clippy::identity_op)]
+    const _: () = {
+        [
+            "Size of CUDA_MEMCPY3D_v1_st",
+        ][::core::mem::size_of::<CUDA_MEMCPY3D_v1_st>() - 144usize];
+        [
+            "Alignment of CUDA_MEMCPY3D_v1_st",
+        ][::core::mem::align_of::<CUDA_MEMCPY3D_v1_st>() - 8usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::srcXInBytes",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, srcXInBytes) - 0usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::srcY",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, srcY) - 4usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::srcZ",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, srcZ) - 8usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::srcLOD",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, srcLOD) - 12usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::srcMemoryType",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, srcMemoryType) - 16usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::srcHost",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, srcHost) - 24usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::srcDevice",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, srcDevice) - 32usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::srcArray",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, srcArray) - 40usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::reserved0",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, reserved0) - 48usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::srcPitch",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, srcPitch) - 56usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::srcHeight",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, srcHeight) - 60usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::dstXInBytes",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, dstXInBytes) - 64usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::dstY",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, dstY) - 68usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::dstZ",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, dstZ) - 72usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::dstLOD",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, dstLOD) - 76usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::dstMemoryType",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, dstMemoryType) - 80usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::dstHost",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, dstHost) - 88usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::dstDevice",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, dstDevice) - 96usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::dstArray",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, dstArray) - 104usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::reserved1",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, reserved1) - 112usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::dstPitch",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, dstPitch) - 120usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::dstHeight",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, dstHeight) - 124usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::WidthInBytes",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, WidthInBytes) - 128usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::Height",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, Height) - 132usize];
+        [
+            "Offset of field: CUDA_MEMCPY3D_v1_st::Depth",
+        ][::core::mem::offset_of!(CUDA_MEMCPY3D_v1_st, Depth) - 136usize];
+    };
+    impl Default for CUDA_MEMCPY3D_v1_st {
+        fn default() -> Self {
+            let mut s = ::core::mem::MaybeUninit::<Self>::uninit();
+            unsafe {
+                ::core::ptr::write_bytes(s.as_mut_ptr(), 0, 1);
+                s.assume_init()
+            }
+        }
+    }
+    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    pub type CUDA_MEMCPY3D_v1 = CUDA_MEMCPY3D_v1_st;
+    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    #[repr(C)]
+    #[derive(Debug, Copy, Clone)]
+    pub struct CUDA_ARRAY_DESCRIPTOR_v1_st {
+        pub Width: ::core::ffi::c_uint,
+        pub Height: ::core::ffi::c_uint,
+        pub Format: CUarray_format,
+        pub NumChannels: ::core::ffi::c_uint,
+    }
+    #[allow(clippy::unnecessary_operation, clippy::identity_op)]
+    const _: () = {
+        [
+            "Size of CUDA_ARRAY_DESCRIPTOR_v1_st",
+        ][::core::mem::size_of::<CUDA_ARRAY_DESCRIPTOR_v1_st>() - 16usize];
+        [
+            "Alignment of CUDA_ARRAY_DESCRIPTOR_v1_st",
+        ][::core::mem::align_of::<CUDA_ARRAY_DESCRIPTOR_v1_st>() - 4usize];
+        [
+            "Offset of field: CUDA_ARRAY_DESCRIPTOR_v1_st::Width",
+        ][::core::mem::offset_of!(CUDA_ARRAY_DESCRIPTOR_v1_st, Width) - 0usize];
+        [
+            "Offset of field: CUDA_ARRAY_DESCRIPTOR_v1_st::Height",
+        ][::core::mem::offset_of!(CUDA_ARRAY_DESCRIPTOR_v1_st, Height) - 4usize];
+        [
+            "Offset of field: CUDA_ARRAY_DESCRIPTOR_v1_st::Format",
+        ][::core::mem::offset_of!(CUDA_ARRAY_DESCRIPTOR_v1_st, Format) - 8usize];
+        [
+            "Offset of field: CUDA_ARRAY_DESCRIPTOR_v1_st::NumChannels",
+        ][::core::mem::offset_of!(CUDA_ARRAY_DESCRIPTOR_v1_st, NumChannels) - 12usize];
+    };
+    impl Default for CUDA_ARRAY_DESCRIPTOR_v1_st {
+        fn default() -> Self {
+            let mut s = ::core::mem::MaybeUninit::<Self>::uninit();
+            unsafe {
+                ::core::ptr::write_bytes(s.as_mut_ptr(), 0, 1);
+                s.assume_init()
+            }
+        }
+    }
+    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    pub type CUDA_ARRAY_DESCRIPTOR_v1 = CUDA_ARRAY_DESCRIPTOR_v1_st;
+    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    #[repr(C)]
+    #[derive(Debug, Copy, Clone)]
+    pub struct CUDA_ARRAY3D_DESCRIPTOR_v1_st {
+        pub Width: ::core::ffi::c_uint,
+        pub Height: ::core::ffi::c_uint,
+        pub Depth: ::core::ffi::c_uint,
+        pub Format: CUarray_format,
+        pub NumChannels: ::core::ffi::c_uint,
+        pub Flags: ::core::ffi::c_uint,
+    }
+    #[allow(clippy::unnecessary_operation, clippy::identity_op)]
+    const _: () = {
+        [
+            "Size of CUDA_ARRAY3D_DESCRIPTOR_v1_st",
+        ][::core::mem::size_of::<CUDA_ARRAY3D_DESCRIPTOR_v1_st>() - 24usize];
+        [
+            "Alignment of CUDA_ARRAY3D_DESCRIPTOR_v1_st",
+        ][::core::mem::align_of::<CUDA_ARRAY3D_DESCRIPTOR_v1_st>() - 4usize];
+        [
+            "Offset of field: CUDA_ARRAY3D_DESCRIPTOR_v1_st::Width",
+        ][::core::mem::offset_of!(CUDA_ARRAY3D_DESCRIPTOR_v1_st, Width) - 0usize];
+        [
+            "Offset of field: CUDA_ARRAY3D_DESCRIPTOR_v1_st::Height",
+        ][::core::mem::offset_of!(CUDA_ARRAY3D_DESCRIPTOR_v1_st, Height) - 4usize];
+        [
+            "Offset of field: CUDA_ARRAY3D_DESCRIPTOR_v1_st::Depth",
+        ][::core::mem::offset_of!(CUDA_ARRAY3D_DESCRIPTOR_v1_st, Depth) - 8usize];
+        [
+            "Offset of field: CUDA_ARRAY3D_DESCRIPTOR_v1_st::Format",
+        ][::core::mem::offset_of!(CUDA_ARRAY3D_DESCRIPTOR_v1_st, Format) - 12usize];
+        [
+            "Offset of field: CUDA_ARRAY3D_DESCRIPTOR_v1_st::NumChannels",
+        ][::core::mem::offset_of!(CUDA_ARRAY3D_DESCRIPTOR_v1_st, NumChannels) - 16usize];
+        [
+            "Offset of field: CUDA_ARRAY3D_DESCRIPTOR_v1_st::Flags",
+        ][::core::mem::offset_of!(CUDA_ARRAY3D_DESCRIPTOR_v1_st, Flags) - 20usize];
+    };
+    impl Default for CUDA_ARRAY3D_DESCRIPTOR_v1_st {
+        fn default() -> Self {
+            let mut s = ::core::mem::MaybeUninit::<Self>::uninit();
+            unsafe {
+                ::core::ptr::write_bytes(s.as_mut_ptr(), 0, 1);
+                s.assume_init()
+            }
+        }
+    }
+    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    pub type CUDA_ARRAY3D_DESCRIPTOR_v1 = CUDA_ARRAY3D_DESCRIPTOR_v1_st;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemHostRegister_v4000`, with the feature versioned.
+    pub type PFN_cuMemHostRegister_v4000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            p: *mut ::core::ffi::c_void,
+            bytesize: usize,
+            Flags: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphicsResourceSetMapFlags_v3000`, with the feature versioned.
+    pub type PFN_cuGraphicsResourceSetMapFlags_v3000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            resource: CUgraphicsResource,
+            flags: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuLinkCreate_v5050`, with the feature versioned.
+    pub type PFN_cuLinkCreate_v5050 = ::core::option::Option<
+        unsafe extern "C" fn(
+            numOptions: ::core::ffi::c_uint,
+            options: *mut CUjit_option,
+            optionValues: *mut *mut ::core::ffi::c_void,
+            stateOut: *mut CUlinkState,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuLinkAddData_v5050`, with the feature versioned.
+    pub type PFN_cuLinkAddData_v5050 = ::core::option::Option<
+        unsafe extern "C" fn(
+            state: CUlinkState,
+            type_: CUjitInputType,
+            data: *mut ::core::ffi::c_void,
+            size: usize,
+            name: *const ::core::ffi::c_char,
+            numOptions: ::core::ffi::c_uint,
+            options: *mut CUjit_option,
+            optionValues: *mut *mut ::core::ffi::c_void,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuLinkAddFile_v5050`, with the feature versioned.
+    pub type PFN_cuLinkAddFile_v5050 = ::core::option::Option<
+        unsafe extern "C" fn(
+            state: CUlinkState,
+            type_: CUjitInputType,
+            path: *const ::core::ffi::c_char,
+            numOptions: ::core::ffi::c_uint,
+            options: *mut CUjit_option,
+            optionValues: *mut *mut ::core::ffi::c_void,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefSetAddress2D_v3020`, with the feature versioned.
+    pub type PFN_cuTexRefSetAddress2D_v3020 = ::core::option::Option<
+        unsafe extern "C" fn(
+            hTexRef: CUtexref,
+            desc: *const CUDA_ARRAY_DESCRIPTOR_v2,
+            dptr: CUdeviceptr_v2,
+            Pitch: usize,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDeviceTotalMem_v2000`, with the feature versioned.
+    pub type PFN_cuDeviceTotalMem_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            bytes: *mut ::core::ffi::c_uint,
+            dev: CUdevice_v1,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxCreate_v2000`, with the feature versioned.
+    pub type PFN_cuCtxCreate_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            pctx: *mut CUcontext,
+            flags: ::core::ffi::c_uint,
+            dev: CUdevice_v1,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuModuleGetGlobal_v2000`, with the feature versioned.
+    pub type PFN_cuModuleGetGlobal_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dptr: *mut CUdeviceptr_v1,
+            bytes: *mut ::core::ffi::c_uint,
+            hmod: CUmodule,
+            name: *const ::core::ffi::c_char,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemGetInfo_v2000`, with the feature versioned.
+    pub type PFN_cuMemGetInfo_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            free: *mut ::core::ffi::c_uint,
+            total: *mut ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemAlloc_v2000`, with the feature versioned.
+    pub type PFN_cuMemAlloc_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dptr: *mut CUdeviceptr_v1,
+            bytesize: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemAllocPitch_v2000`, with the feature versioned.
+    pub type PFN_cuMemAllocPitch_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dptr: *mut CUdeviceptr_v1,
+            pPitch: *mut ::core::ffi::c_uint,
+            WidthInBytes: ::core::ffi::c_uint,
+            Height: ::core::ffi::c_uint,
+            ElementSizeBytes: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemFree_v2000`, with the feature versioned.
+    pub type PFN_cuMemFree_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(dptr: CUdeviceptr_v1) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemGetAddressRange_v2000`, with the feature versioned.
+    pub type PFN_cuMemGetAddressRange_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            pbase: *mut CUdeviceptr_v1,
+            psize: *mut ::core::ffi::c_uint,
+            dptr: CUdeviceptr_v1,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemAllocHost_v2000`, with the feature versioned.
+    pub type PFN_cuMemAllocHost_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            pp: *mut *mut ::core::ffi::c_void,
+            bytesize: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemHostGetDevicePointer_v2020`, with the feature versioned.
+    pub type PFN_cuMemHostGetDevicePointer_v2020 = ::core::option::Option<
+        unsafe extern "C" fn(
+            pdptr: *mut CUdeviceptr_v1,
+            p: *mut ::core::ffi::c_void,
+            Flags: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoD_v2000`, with the feature versioned.
+    pub type PFN_cuMemcpyHtoD_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstDevice: CUdeviceptr_v1,
+            srcHost: *const ::core::ffi::c_void,
+            ByteCount: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoH_v2000`, with the feature versioned.
+    pub type PFN_cuMemcpyDtoH_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstHost: *mut ::core::ffi::c_void,
+            srcDevice: CUdeviceptr_v1,
+            ByteCount: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoD_v2000`, with the feature versioned.
+    pub type PFN_cuMemcpyDtoD_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstDevice: CUdeviceptr_v1,
+            srcDevice: CUdeviceptr_v1,
+            ByteCount: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoA_v2000`, with the feature versioned.
+    pub type PFN_cuMemcpyDtoA_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstArray: CUarray,
+            dstOffset: ::core::ffi::c_uint,
+            srcDevice: CUdeviceptr_v1,
+            ByteCount: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoD_v2000`, with the feature versioned.
+    pub type PFN_cuMemcpyAtoD_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstDevice: CUdeviceptr_v1,
+            srcArray: CUarray,
+            srcOffset: ::core::ffi::c_uint,
+            ByteCount: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoA_v2000`, with the feature versioned.
+    pub type PFN_cuMemcpyHtoA_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstArray: CUarray,
+            dstOffset: ::core::ffi::c_uint,
+            srcHost: *const ::core::ffi::c_void,
+            ByteCount: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoH_v2000`, with the feature versioned.
+    pub type PFN_cuMemcpyAtoH_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstHost: *mut ::core::ffi::c_void,
+            srcArray: CUarray,
+            srcOffset: ::core::ffi::c_uint,
+            ByteCount: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoA_v2000`, with the feature versioned.
+    pub type PFN_cuMemcpyAtoA_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstArray: CUarray,
+            dstOffset: ::core::ffi::c_uint,
+            srcArray: CUarray,
+            srcOffset: ::core::ffi::c_uint,
+            ByteCount: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoAAsync_v2000`, with the feature versioned.
+    pub type PFN_cuMemcpyHtoAAsync_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstArray: CUarray,
+            dstOffset: ::core::ffi::c_uint,
+            srcHost: *const ::core::ffi::c_void,
+            ByteCount: ::core::ffi::c_uint,
+            hStream: CUstream,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoHAsync_v2000`, with the feature versioned.
+    pub type PFN_cuMemcpyAtoHAsync_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstHost: *mut ::core::ffi::c_void,
+            srcArray: CUarray,
+            srcOffset: ::core::ffi::c_uint,
+            ByteCount: ::core::ffi::c_uint,
+            hStream: CUstream,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy2D_v2000`, with the feature versioned.
+    pub type PFN_cuMemcpy2D_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(pCopy: *const CUDA_MEMCPY2D_v1) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy2DUnaligned_v2000`, with the feature versioned.
+    pub type PFN_cuMemcpy2DUnaligned_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(pCopy: *const CUDA_MEMCPY2D_v1) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy3D_v2000`, with the feature versioned.
+    pub type PFN_cuMemcpy3D_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(pCopy: *const CUDA_MEMCPY3D_v1) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoDAsync_v2000`, with the feature versioned.
+    pub type PFN_cuMemcpyHtoDAsync_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstDevice: CUdeviceptr_v1,
+            srcHost: *const ::core::ffi::c_void,
+            ByteCount: ::core::ffi::c_uint,
+            hStream: CUstream,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoHAsync_v2000`, with the feature versioned.
+    pub type PFN_cuMemcpyDtoHAsync_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstHost: *mut ::core::ffi::c_void,
+            srcDevice: CUdeviceptr_v1,
+            ByteCount: ::core::ffi::c_uint,
+            hStream: CUstream,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoDAsync_v3000`, with the feature versioned.
+    pub type PFN_cuMemcpyDtoDAsync_v3000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstDevice: CUdeviceptr_v1,
+            srcDevice: CUdeviceptr_v1,
+            ByteCount: ::core::ffi::c_uint,
+            hStream: CUstream,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy2DAsync_v2000`, with the feature versioned.
+    pub type PFN_cuMemcpy2DAsync_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            pCopy: *const CUDA_MEMCPY2D_v1,
+            hStream: CUstream,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy3DAsync_v2000`, with the feature versioned.
+    pub type PFN_cuMemcpy3DAsync_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            pCopy: *const CUDA_MEMCPY3D_v1,
+            hStream: CUstream,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD8_v2000`, with the feature versioned.
+    pub type PFN_cuMemsetD8_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstDevice: CUdeviceptr_v1,
+            uc: ::core::ffi::c_uchar,
+            N: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD16_v2000`, with the feature versioned.
+    pub type PFN_cuMemsetD16_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstDevice: CUdeviceptr_v1,
+            us: ::core::ffi::c_ushort,
+            N: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD32_v2000`, with the feature versioned.
+    pub type PFN_cuMemsetD32_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstDevice: CUdeviceptr_v1,
+            ui: ::core::ffi::c_uint,
+            N: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD2D8_v2000`, with the feature versioned.
+    pub type PFN_cuMemsetD2D8_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstDevice: CUdeviceptr_v1,
+            dstPitch: ::core::ffi::c_uint,
+            uc: ::core::ffi::c_uchar,
+            Width: ::core::ffi::c_uint,
+            Height: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD2D16_v2000`, with the feature versioned.
+    pub type PFN_cuMemsetD2D16_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstDevice: CUdeviceptr_v1,
+            dstPitch: ::core::ffi::c_uint,
+            us: ::core::ffi::c_ushort,
+            Width: ::core::ffi::c_uint,
+            Height: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD2D32_v2000`, with the feature versioned.
+    pub type PFN_cuMemsetD2D32_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            dstDevice: CUdeviceptr_v1,
+            dstPitch: ::core::ffi::c_uint,
+            ui: ::core::ffi::c_uint,
+            Width: ::core::ffi::c_uint,
+            Height: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArrayCreate_v2000`, with the feature versioned.
+    pub type PFN_cuArrayCreate_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            pHandle: *mut CUarray,
+            pAllocateArray: *const CUDA_ARRAY_DESCRIPTOR_v1,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArrayGetDescriptor_v2000`, with the feature versioned.
+    pub type PFN_cuArrayGetDescriptor_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            pArrayDescriptor: *mut CUDA_ARRAY_DESCRIPTOR_v1,
+            hArray: CUarray,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArray3DCreate_v2000`, with the feature versioned.
+    pub type PFN_cuArray3DCreate_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            pHandle: *mut CUarray,
+            pAllocateArray: *const CUDA_ARRAY3D_DESCRIPTOR_v1,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArray3DGetDescriptor_v2000`, with the feature versioned.
+    pub type PFN_cuArray3DGetDescriptor_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            pArrayDescriptor: *mut CUDA_ARRAY3D_DESCRIPTOR_v1,
+            hArray: CUarray,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefSetAddress_v2000`, with the feature versioned.
+    pub type PFN_cuTexRefSetAddress_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            ByteOffset: *mut ::core::ffi::c_uint,
+            hTexRef: CUtexref,
+            dptr: CUdeviceptr_v1,
+            bytes: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefSetAddress2D_v2020`, with the feature versioned.
+    pub type PFN_cuTexRefSetAddress2D_v2020 = ::core::option::Option<
+        unsafe extern "C" fn(
+            hTexRef: CUtexref,
+            desc: *const CUDA_ARRAY_DESCRIPTOR_v1,
+            dptr: CUdeviceptr_v1,
+            Pitch: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefGetAddress_v2000`, with the feature versioned.
+    pub type PFN_cuTexRefGetAddress_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(pdptr: *mut CUdeviceptr_v1, hTexRef: CUtexref) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphicsResourceGetMappedPointer_v3000`, with the feature versioned.
+    pub type PFN_cuGraphicsResourceGetMappedPointer_v3000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            pDevPtr: *mut CUdeviceptr_v1,
+            pSize: *mut ::core::ffi::c_uint,
+            resource: CUgraphicsResource,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxDestroy_v2000`, with the feature versioned.
+    pub type PFN_cuCtxDestroy_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(ctx: CUcontext) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxPopCurrent_v2000`, with the feature versioned.
+    pub type PFN_cuCtxPopCurrent_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(pctx: *mut CUcontext) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxPushCurrent_v2000`, with the feature versioned.
+    pub type PFN_cuCtxPushCurrent_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(ctx: CUcontext) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuStreamDestroy_v2000`, with the feature versioned.
+    pub type PFN_cuStreamDestroy_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(hStream: CUstream) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuEventDestroy_v2000`, with the feature versioned.
+    pub type PFN_cuEventDestroy_v2000 = ::core::option::Option<
+        unsafe extern "C" fn(hEvent: CUevent) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDevicePrimaryCtxRelease_v7000`, with the feature versioned.
+    pub type PFN_cuDevicePrimaryCtxRelease_v7000 = ::core::option::Option<
+        unsafe extern "C" fn(dev: CUdevice_v1) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDevicePrimaryCtxReset_v7000`, with the feature versioned.
+    pub type PFN_cuDevicePrimaryCtxReset_v7000 = ::core::option::Option<
+        unsafe extern "C" fn(dev: CUdevice_v1) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDevicePrimaryCtxSetFlags_v7000`, with the feature versioned.
+    pub type PFN_cuDevicePrimaryCtxSetFlags_v7000 = ::core::option::Option<
+        unsafe extern "C" fn(dev: CUdevice_v1, flags: ::core::ffi::c_uint) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuStreamBeginCapture_v10000`, with the feature versioned.
+    pub type PFN_cuStreamBeginCapture_v10000 = ::core::option::Option<
+        unsafe extern "C" fn(hStream: CUstream) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuStreamBeginCapture_v10000_ptsz`, with the feature versioned.
+    pub type PFN_cuStreamBeginCapture_v10000_ptsz = ::core::option::Option<
+        unsafe extern "C" fn(hStream: CUstream) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuIpcOpenMemHandle_v4010`, with the feature versioned.
+    pub type PFN_cuIpcOpenMemHandle_v4010 = ::core::option::Option<
+        unsafe extern "C" fn(
+            pdptr: *mut CUdeviceptr_v2,
+            handle: CUipcMemHandle_v1,
+            Flags: ::core::ffi::c_uint,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphInstantiate_v10000`, with the feature versioned.
+    pub type PFN_cuGraphInstantiate_v10000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            phGraphExec: *mut CUgraphExec,
+            hGraph: CUgraph,
+            phErrorNode: *mut CUgraphNode,
+            logBuffer: *mut ::core::ffi::c_char,
+            bufferSize: usize,
+        ) -> CUresult,
+    >;
+    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphInstantiate_v11000`, with the feature versioned.
+    pub type PFN_cuGraphInstantiate_v11000 = ::core::option::Option<
+        unsafe extern "C" fn(
+            phGraphExec: *mut CUgraphExec,
+            hGraph: CUgraph,
+            phErrorNode: *mut CUgraphNode,
+            logBuffer: *mut ::core::ffi::c_char,
+            bufferSize: usize,
+        ) -> CUresult,
+    >;
+}
+/// Every ABI version of every function, by its version: for each `PFN_*` type of cudaTypedefs.h, a function of that type's exact signature named after it (`cuCtxCreate_v3020` for [`PFN_cuCtxCreate_v3020`]), which resolves on its first call through the driver's [`cuGetProcAddress`] with that name, that version and the matching stream flag, and caches the answer. A version above the driver's own ([`cuDriverGetVersion`]) is never asked for: such a call answers [`CUDA_ERROR_NOT_FOUND`]. See the `dynamic` module for when to use these rather than the crate root's functions. In this build: 688 functions.
 #[cfg(feature = "versioned")]
 pub mod versioned {
     #[allow(unused_imports)]
     use super::*;
+    #[allow(unused_imports)]
+    use super::legacy::*;
+    /// [`cuArray3DCreate`] at the ABI of CUDA 2.0 ([`PFN_cuArray3DCreate_v2000`]): the driver's `cuGetProcAddress("cuArray3DCreate", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuArray3DCreate_v2000(
+        pHandle: *mut CUarray,
+        pAllocateArray: *const CUDA_ARRAY3D_DESCRIPTOR_v1,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuArray3DCreate\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            pHandle: *mut CUarray,
+                            pAllocateArray: *const CUDA_ARRAY3D_DESCRIPTOR_v1,
+                        ) -> CUresult,
+                    >(__f)(pHandle, pAllocateArray)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuArray3DCreate_v2000 = Some(cuArray3DCreate_v2000);
     /// [`cuArray3DCreate`] at the ABI of CUDA 3.2 ([`PFN_cuArray3DCreate_v3020`]): the driver's `cuGetProcAddress("cuArray3DCreate", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuArray3DCreate_v3020(
@@ -43182,6 +43973,31 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuArray3DCreate_v3020 = Some(cuArray3DCreate_v3020);
+    /// [`cuArray3DGetDescriptor`] at the ABI of CUDA 2.0 ([`PFN_cuArray3DGetDescriptor_v2000`]): the driver's `cuGetProcAddress("cuArray3DGetDescriptor", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuArray3DGetDescriptor_v2000(
+        pArrayDescriptor: *mut CUDA_ARRAY3D_DESCRIPTOR_v1,
+        hArray: CUarray,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuArray3DGetDescriptor\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            pArrayDescriptor: *mut CUDA_ARRAY3D_DESCRIPTOR_v1,
+                            hArray: CUarray,
+                        ) -> CUresult,
+                    >(__f)(pArrayDescriptor, hArray)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuArray3DGetDescriptor_v2000 = Some(
+        cuArray3DGetDescriptor_v2000,
+    );
     /// [`cuArray3DGetDescriptor`] at the ABI of CUDA 3.2 ([`PFN_cuArray3DGetDescriptor_v3020`]): the driver's `cuGetProcAddress("cuArray3DGetDescriptor", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuArray3DGetDescriptor_v3020(
@@ -43207,6 +44023,29 @@ pub mod versioned {
     const _: super::PFN_cuArray3DGetDescriptor_v3020 = Some(
         cuArray3DGetDescriptor_v3020,
     );
+    /// [`cuArrayCreate`] at the ABI of CUDA 2.0 ([`PFN_cuArrayCreate_v2000`]): the driver's `cuGetProcAddress("cuArrayCreate", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuArrayCreate_v2000(
+        pHandle: *mut CUarray,
+        pAllocateArray: *const CUDA_ARRAY_DESCRIPTOR_v1,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuArrayCreate\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            pHandle: *mut CUarray,
+                            pAllocateArray: *const CUDA_ARRAY_DESCRIPTOR_v1,
+                        ) -> CUresult,
+                    >(__f)(pHandle, pAllocateArray)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuArrayCreate_v2000 = Some(cuArrayCreate_v2000);
     /// [`cuArrayCreate`] at the ABI of CUDA 3.2 ([`PFN_cuArrayCreate_v3020`]): the driver's `cuGetProcAddress("cuArrayCreate", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuArrayCreate_v3020(
@@ -43247,6 +44086,31 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuArrayDestroy_v2000 = Some(cuArrayDestroy_v2000);
+    /// [`cuArrayGetDescriptor`] at the ABI of CUDA 2.0 ([`PFN_cuArrayGetDescriptor_v2000`]): the driver's `cuGetProcAddress("cuArrayGetDescriptor", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuArrayGetDescriptor_v2000(
+        pArrayDescriptor: *mut CUDA_ARRAY_DESCRIPTOR_v1,
+        hArray: CUarray,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuArrayGetDescriptor\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            pArrayDescriptor: *mut CUDA_ARRAY_DESCRIPTOR_v1,
+                            hArray: CUarray,
+                        ) -> CUresult,
+                    >(__f)(pArrayDescriptor, hArray)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuArrayGetDescriptor_v2000 = Some(
+        cuArrayGetDescriptor_v2000,
+    );
     /// [`cuArrayGetDescriptor`] at the ABI of CUDA 3.2 ([`PFN_cuArrayGetDescriptor_v3020`]): the driver's `cuGetProcAddress("cuArrayGetDescriptor", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuArrayGetDescriptor_v3020(
@@ -43751,6 +44615,31 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuCtxAttach_v2000 = Some(cuCtxAttach_v2000);
+    /// [`cuCtxCreate`] at the ABI of CUDA 2.0 ([`PFN_cuCtxCreate_v2000`]): the driver's `cuGetProcAddress("cuCtxCreate", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuCtxCreate_v2000(
+        pctx: *mut CUcontext,
+        flags: ::core::ffi::c_uint,
+        dev: CUdevice_v1,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuCtxCreate\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            pctx: *mut CUcontext,
+                            flags: ::core::ffi::c_uint,
+                            dev: CUdevice_v1,
+                        ) -> CUresult,
+                    >(__f)(pctx, flags, dev)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuCtxCreate_v2000 = Some(cuCtxCreate_v2000);
     /// [`cuCtxCreate`] at the ABI of CUDA 3.2 ([`PFN_cuCtxCreate_v3020`]): the driver's `cuGetProcAddress("cuCtxCreate", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuCtxCreate_v3020(
@@ -43832,6 +44721,23 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuCtxCreate_v12050 = Some(cuCtxCreate_v12050);
+    /// [`cuCtxDestroy`] at the ABI of CUDA 2.0 ([`PFN_cuCtxDestroy_v2000`]): the driver's `cuGetProcAddress("cuCtxDestroy", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuCtxDestroy_v2000(ctx: CUcontext) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuCtxDestroy\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(ctx: CUcontext) -> CUresult,
+                    >(__f)(ctx)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuCtxDestroy_v2000 = Some(cuCtxDestroy_v2000);
     /// [`cuCtxDestroy`] at the ABI of CUDA 4.0 ([`PFN_cuCtxDestroy_v4000`]): the driver's `cuGetProcAddress("cuCtxDestroy", 4000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 4.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuCtxDestroy_v4000(ctx: CUcontext) -> CUresult {
@@ -44191,6 +45097,23 @@ pub mod versioned {
     const _: super::PFN_cuCtxGetStreamPriorityRange_v5050 = Some(
         cuCtxGetStreamPriorityRange_v5050,
     );
+    /// [`cuCtxPopCurrent`] at the ABI of CUDA 2.0 ([`PFN_cuCtxPopCurrent_v2000`]): the driver's `cuGetProcAddress("cuCtxPopCurrent", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuCtxPopCurrent_v2000(pctx: *mut CUcontext) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuCtxPopCurrent\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(pctx: *mut CUcontext) -> CUresult,
+                    >(__f)(pctx)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuCtxPopCurrent_v2000 = Some(cuCtxPopCurrent_v2000);
     /// [`cuCtxPopCurrent`] at the ABI of CUDA 4.0 ([`PFN_cuCtxPopCurrent_v4000`]): the driver's `cuGetProcAddress("cuCtxPopCurrent", 4000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 4.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuCtxPopCurrent_v4000(pctx: *mut CUcontext) -> CUresult {
@@ -44208,6 +45131,23 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuCtxPopCurrent_v4000 = Some(cuCtxPopCurrent_v4000);
+    /// [`cuCtxPushCurrent`] at the ABI of CUDA 2.0 ([`PFN_cuCtxPushCurrent_v2000`]): the driver's `cuGetProcAddress("cuCtxPushCurrent", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuCtxPushCurrent_v2000(ctx: CUcontext) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuCtxPushCurrent\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(ctx: CUcontext) -> CUresult,
+                    >(__f)(ctx)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuCtxPushCurrent_v2000 = Some(cuCtxPushCurrent_v2000);
     /// [`cuCtxPushCurrent`] at the ABI of CUDA 4.0 ([`PFN_cuCtxPushCurrent_v4000`]): the driver's `cuGetProcAddress("cuCtxPushCurrent", 4000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 4.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuCtxPushCurrent_v4000(ctx: CUcontext) -> CUresult {
@@ -45234,6 +46174,27 @@ pub mod versioned {
     const _: super::PFN_cuDevicePrimaryCtxGetState_v7000 = Some(
         cuDevicePrimaryCtxGetState_v7000,
     );
+    /// [`cuDevicePrimaryCtxRelease`] at the ABI of CUDA 7.0 ([`PFN_cuDevicePrimaryCtxRelease_v7000`]): the driver's `cuGetProcAddress("cuDevicePrimaryCtxRelease", 7000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 7.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuDevicePrimaryCtxRelease_v7000(
+        dev: CUdevice_v1,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuDevicePrimaryCtxRelease\0", 7000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(dev: CUdevice_v1) -> CUresult,
+                    >(__f)(dev)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuDevicePrimaryCtxRelease_v7000 = Some(
+        cuDevicePrimaryCtxRelease_v7000,
+    );
     /// [`cuDevicePrimaryCtxRelease`] at the ABI of CUDA 11.0 ([`PFN_cuDevicePrimaryCtxRelease_v11000`]): the driver's `cuGetProcAddress("cuDevicePrimaryCtxRelease", 11000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 11.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuDevicePrimaryCtxRelease_v11000(
@@ -45254,6 +46215,27 @@ pub mod versioned {
     }
     const _: super::PFN_cuDevicePrimaryCtxRelease_v11000 = Some(
         cuDevicePrimaryCtxRelease_v11000,
+    );
+    /// [`cuDevicePrimaryCtxReset`] at the ABI of CUDA 7.0 ([`PFN_cuDevicePrimaryCtxReset_v7000`]): the driver's `cuGetProcAddress("cuDevicePrimaryCtxReset", 7000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 7.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuDevicePrimaryCtxReset_v7000(
+        dev: CUdevice_v1,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuDevicePrimaryCtxReset\0", 7000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(dev: CUdevice_v1) -> CUresult,
+                    >(__f)(dev)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuDevicePrimaryCtxReset_v7000 = Some(
+        cuDevicePrimaryCtxReset_v7000,
     );
     /// [`cuDevicePrimaryCtxReset`] at the ABI of CUDA 11.0 ([`PFN_cuDevicePrimaryCtxReset_v11000`]): the driver's `cuGetProcAddress("cuDevicePrimaryCtxReset", 11000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 11.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
@@ -45300,6 +46282,31 @@ pub mod versioned {
     }
     const _: super::PFN_cuDevicePrimaryCtxRetain_v7000 = Some(
         cuDevicePrimaryCtxRetain_v7000,
+    );
+    /// [`cuDevicePrimaryCtxSetFlags`] at the ABI of CUDA 7.0 ([`PFN_cuDevicePrimaryCtxSetFlags_v7000`]): the driver's `cuGetProcAddress("cuDevicePrimaryCtxSetFlags", 7000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 7.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuDevicePrimaryCtxSetFlags_v7000(
+        dev: CUdevice_v1,
+        flags: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuDevicePrimaryCtxSetFlags\0", 7000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dev: CUdevice_v1,
+                            flags: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(dev, flags)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuDevicePrimaryCtxSetFlags_v7000 = Some(
+        cuDevicePrimaryCtxSetFlags_v7000,
     );
     /// [`cuDevicePrimaryCtxSetFlags`] at the ABI of CUDA 11.0 ([`PFN_cuDevicePrimaryCtxSetFlags_v11000`]): the driver's `cuGetProcAddress("cuDevicePrimaryCtxSetFlags", 11000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 11.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
@@ -45405,6 +46412,29 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuDeviceSetMemPool_v11020 = Some(cuDeviceSetMemPool_v11020);
+    /// [`cuDeviceTotalMem`] at the ABI of CUDA 2.0 ([`PFN_cuDeviceTotalMem_v2000`]): the driver's `cuGetProcAddress("cuDeviceTotalMem", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuDeviceTotalMem_v2000(
+        bytes: *mut ::core::ffi::c_uint,
+        dev: CUdevice_v1,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuDeviceTotalMem\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            bytes: *mut ::core::ffi::c_uint,
+                            dev: CUdevice_v1,
+                        ) -> CUresult,
+                    >(__f)(bytes, dev)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuDeviceTotalMem_v2000 = Some(cuDeviceTotalMem_v2000);
     /// [`cuDeviceTotalMem`] at the ABI of CUDA 3.2 ([`PFN_cuDeviceTotalMem_v3020`]): the driver's `cuGetProcAddress("cuDeviceTotalMem", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuDeviceTotalMem_v3020(
@@ -45497,6 +46527,23 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuEventCreate_v2000 = Some(cuEventCreate_v2000);
+    /// [`cuEventDestroy`] at the ABI of CUDA 2.0 ([`PFN_cuEventDestroy_v2000`]): the driver's `cuGetProcAddress("cuEventDestroy", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuEventDestroy_v2000(hEvent: CUevent) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuEventDestroy\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(hEvent: CUevent) -> CUresult,
+                    >(__f)(hEvent)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuEventDestroy_v2000 = Some(cuEventDestroy_v2000);
     /// [`cuEventDestroy`] at the ABI of CUDA 4.0 ([`PFN_cuEventDestroy_v4000`]): the driver's `cuGetProcAddress("cuEventDestroy", 4000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 4.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuEventDestroy_v4000(hEvent: CUevent) -> CUresult {
@@ -47920,6 +48967,68 @@ pub mod versioned {
     const _: super::PFN_cuGraphHostNodeSetParams_v10000 = Some(
         cuGraphHostNodeSetParams_v10000,
     );
+    /// [`cuGraphInstantiate`] at the ABI of CUDA 10.0 ([`PFN_cuGraphInstantiate_v10000`]): the driver's `cuGetProcAddress("cuGraphInstantiate", 10000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 10.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuGraphInstantiate_v10000(
+        phGraphExec: *mut CUgraphExec,
+        hGraph: CUgraph,
+        phErrorNode: *mut CUgraphNode,
+        logBuffer: *mut ::core::ffi::c_char,
+        bufferSize: usize,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuGraphInstantiate\0", 10000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            phGraphExec: *mut CUgraphExec,
+                            hGraph: CUgraph,
+                            phErrorNode: *mut CUgraphNode,
+                            logBuffer: *mut ::core::ffi::c_char,
+                            bufferSize: usize,
+                        ) -> CUresult,
+                    >(__f)(phGraphExec, hGraph, phErrorNode, logBuffer, bufferSize)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuGraphInstantiate_v10000 = Some(
+        cuGraphInstantiate_v10000,
+    );
+    /// [`cuGraphInstantiate`] at the ABI of CUDA 11.0 ([`PFN_cuGraphInstantiate_v11000`]): the driver's `cuGetProcAddress("cuGraphInstantiate", 11000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 11.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuGraphInstantiate_v11000(
+        phGraphExec: *mut CUgraphExec,
+        hGraph: CUgraph,
+        phErrorNode: *mut CUgraphNode,
+        logBuffer: *mut ::core::ffi::c_char,
+        bufferSize: usize,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuGraphInstantiate\0", 11000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            phGraphExec: *mut CUgraphExec,
+                            hGraph: CUgraph,
+                            phErrorNode: *mut CUgraphNode,
+                            logBuffer: *mut ::core::ffi::c_char,
+                            bufferSize: usize,
+                        ) -> CUresult,
+                    >(__f)(phGraphExec, hGraph, phErrorNode, logBuffer, bufferSize)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuGraphInstantiate_v11000 = Some(
+        cuGraphInstantiate_v11000,
+    );
     /// [`cuGraphInstantiateWithFlags`] at the ABI of CUDA 11.4 ([`PFN_cuGraphInstantiateWithFlags_v11040`]): the driver's `cuGetProcAddress("cuGraphInstantiateWithFlags", 11040, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 11.4 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuGraphInstantiateWithFlags_v11040(
@@ -48978,6 +50087,33 @@ pub mod versioned {
     const _: super::PFN_cuGraphicsResourceGetMappedMipmappedArray_v5000 = Some(
         cuGraphicsResourceGetMappedMipmappedArray_v5000,
     );
+    /// [`cuGraphicsResourceGetMappedPointer`] at the ABI of CUDA 3.0 ([`PFN_cuGraphicsResourceGetMappedPointer_v3000`]): the driver's `cuGetProcAddress("cuGraphicsResourceGetMappedPointer", 3000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuGraphicsResourceGetMappedPointer_v3000(
+        pDevPtr: *mut CUdeviceptr_v1,
+        pSize: *mut ::core::ffi::c_uint,
+        resource: CUgraphicsResource,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuGraphicsResourceGetMappedPointer\0", 3000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            pDevPtr: *mut CUdeviceptr_v1,
+                            pSize: *mut ::core::ffi::c_uint,
+                            resource: CUgraphicsResource,
+                        ) -> CUresult,
+                    >(__f)(pDevPtr, pSize, resource)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuGraphicsResourceGetMappedPointer_v3000 = Some(
+        cuGraphicsResourceGetMappedPointer_v3000,
+    );
     /// [`cuGraphicsResourceGetMappedPointer`] at the ABI of CUDA 3.2 ([`PFN_cuGraphicsResourceGetMappedPointer_v3020`]): the driver's `cuGetProcAddress("cuGraphicsResourceGetMappedPointer", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuGraphicsResourceGetMappedPointer_v3020(
@@ -49004,6 +50140,31 @@ pub mod versioned {
     }
     const _: super::PFN_cuGraphicsResourceGetMappedPointer_v3020 = Some(
         cuGraphicsResourceGetMappedPointer_v3020,
+    );
+    /// [`cuGraphicsResourceSetMapFlags`] at the ABI of CUDA 3.0 ([`PFN_cuGraphicsResourceSetMapFlags_v3000`]): the driver's `cuGetProcAddress("cuGraphicsResourceSetMapFlags", 3000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuGraphicsResourceSetMapFlags_v3000(
+        resource: CUgraphicsResource,
+        flags: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuGraphicsResourceSetMapFlags\0", 3000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            resource: CUgraphicsResource,
+                            flags: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(resource, flags)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuGraphicsResourceSetMapFlags_v3000 = Some(
+        cuGraphicsResourceSetMapFlags_v3000,
     );
     /// [`cuGraphicsResourceSetMapFlags`] at the ABI of CUDA 6.5 ([`PFN_cuGraphicsResourceSetMapFlags_v6050`]): the driver's `cuGetProcAddress("cuGraphicsResourceSetMapFlags", 6050, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 6.5 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
@@ -49460,6 +50621,33 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuIpcOpenEventHandle_v4010 = Some(cuIpcOpenEventHandle_v4010);
+    /// [`cuIpcOpenMemHandle`] at the ABI of CUDA 4.1 ([`PFN_cuIpcOpenMemHandle_v4010`]): the driver's `cuGetProcAddress("cuIpcOpenMemHandle", 4010, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 4.1 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuIpcOpenMemHandle_v4010(
+        pdptr: *mut CUdeviceptr_v2,
+        handle: CUipcMemHandle_v1,
+        Flags: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuIpcOpenMemHandle\0", 4010i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            pdptr: *mut CUdeviceptr_v2,
+                            handle: CUipcMemHandle_v1,
+                            Flags: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(pdptr, handle, Flags)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuIpcOpenMemHandle_v4010 = Some(
+        cuIpcOpenMemHandle_v4010,
+    );
     /// [`cuIpcOpenMemHandle`] at the ABI of CUDA 11.0 ([`PFN_cuIpcOpenMemHandle_v11000`]): the driver's `cuGetProcAddress("cuIpcOpenMemHandle", 11000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 11.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuIpcOpenMemHandle_v11000(
@@ -50457,6 +51645,43 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuLibraryUnload_v12000 = Some(cuLibraryUnload_v12000);
+    /// [`cuLinkAddData`] at the ABI of CUDA 5.5 ([`PFN_cuLinkAddData_v5050`]): the driver's `cuGetProcAddress("cuLinkAddData", 5050, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 5.5 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuLinkAddData_v5050(
+        state: CUlinkState,
+        type_: CUjitInputType,
+        data: *mut ::core::ffi::c_void,
+        size: usize,
+        name: *const ::core::ffi::c_char,
+        numOptions: ::core::ffi::c_uint,
+        options: *mut CUjit_option,
+        optionValues: *mut *mut ::core::ffi::c_void,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuLinkAddData\0", 5050i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            state: CUlinkState,
+                            type_: CUjitInputType,
+                            data: *mut ::core::ffi::c_void,
+                            size: usize,
+                            name: *const ::core::ffi::c_char,
+                            numOptions: ::core::ffi::c_uint,
+                            options: *mut CUjit_option,
+                            optionValues: *mut *mut ::core::ffi::c_void,
+                        ) -> CUresult,
+                    >(
+                        __f,
+                    )(state, type_, data, size, name, numOptions, options, optionValues)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuLinkAddData_v5050 = Some(cuLinkAddData_v5050);
     /// [`cuLinkAddData`] at the ABI of CUDA 6.5 ([`PFN_cuLinkAddData_v6050`]): the driver's `cuGetProcAddress("cuLinkAddData", 6050, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 6.5 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuLinkAddData_v6050(
@@ -50494,6 +51719,37 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuLinkAddData_v6050 = Some(cuLinkAddData_v6050);
+    /// [`cuLinkAddFile`] at the ABI of CUDA 5.5 ([`PFN_cuLinkAddFile_v5050`]): the driver's `cuGetProcAddress("cuLinkAddFile", 5050, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 5.5 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuLinkAddFile_v5050(
+        state: CUlinkState,
+        type_: CUjitInputType,
+        path: *const ::core::ffi::c_char,
+        numOptions: ::core::ffi::c_uint,
+        options: *mut CUjit_option,
+        optionValues: *mut *mut ::core::ffi::c_void,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuLinkAddFile\0", 5050i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            state: CUlinkState,
+                            type_: CUjitInputType,
+                            path: *const ::core::ffi::c_char,
+                            numOptions: ::core::ffi::c_uint,
+                            options: *mut CUjit_option,
+                            optionValues: *mut *mut ::core::ffi::c_void,
+                        ) -> CUresult,
+                    >(__f)(state, type_, path, numOptions, options, optionValues)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuLinkAddFile_v5050 = Some(cuLinkAddFile_v5050);
     /// [`cuLinkAddFile`] at the ABI of CUDA 6.5 ([`PFN_cuLinkAddFile_v6050`]): the driver's `cuGetProcAddress("cuLinkAddFile", 6050, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 6.5 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuLinkAddFile_v6050(
@@ -50550,6 +51806,33 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuLinkComplete_v5050 = Some(cuLinkComplete_v5050);
+    /// [`cuLinkCreate`] at the ABI of CUDA 5.5 ([`PFN_cuLinkCreate_v5050`]): the driver's `cuGetProcAddress("cuLinkCreate", 5050, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 5.5 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuLinkCreate_v5050(
+        numOptions: ::core::ffi::c_uint,
+        options: *mut CUjit_option,
+        optionValues: *mut *mut ::core::ffi::c_void,
+        stateOut: *mut CUlinkState,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuLinkCreate\0", 5050i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            numOptions: ::core::ffi::c_uint,
+                            options: *mut CUjit_option,
+                            optionValues: *mut *mut ::core::ffi::c_void,
+                            stateOut: *mut CUlinkState,
+                        ) -> CUresult,
+                    >(__f)(numOptions, options, optionValues, stateOut)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuLinkCreate_v5050 = Some(cuLinkCreate_v5050);
     /// [`cuLinkCreate`] at the ABI of CUDA 6.5 ([`PFN_cuLinkCreate_v6050`]): the driver's `cuGetProcAddress("cuLinkCreate", 6050, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 6.5 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuLinkCreate_v6050(
@@ -51149,6 +52432,29 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemAdvise_v12020 = Some(cuMemAdvise_v12020);
+    /// [`cuMemAlloc`] at the ABI of CUDA 2.0 ([`PFN_cuMemAlloc_v2000`]): the driver's `cuGetProcAddress("cuMemAlloc", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemAlloc_v2000(
+        dptr: *mut CUdeviceptr_v1,
+        bytesize: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemAlloc\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dptr: *mut CUdeviceptr_v1,
+                            bytesize: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(dptr, bytesize)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemAlloc_v2000 = Some(cuMemAlloc_v2000);
     /// [`cuMemAlloc`] at the ABI of CUDA 3.2 ([`PFN_cuMemAlloc_v3020`]): the driver's `cuGetProcAddress("cuMemAlloc", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemAlloc_v3020(
@@ -51280,6 +52586,29 @@ pub mod versioned {
     const _: super::PFN_cuMemAllocFromPoolAsync_v11020_ptsz = Some(
         cuMemAllocFromPoolAsync_v11020_ptsz,
     );
+    /// [`cuMemAllocHost`] at the ABI of CUDA 2.0 ([`PFN_cuMemAllocHost_v2000`]): the driver's `cuGetProcAddress("cuMemAllocHost", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemAllocHost_v2000(
+        pp: *mut *mut ::core::ffi::c_void,
+        bytesize: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemAllocHost\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            pp: *mut *mut ::core::ffi::c_void,
+                            bytesize: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(pp, bytesize)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemAllocHost_v2000 = Some(cuMemAllocHost_v2000);
     /// [`cuMemAllocHost`] at the ABI of CUDA 3.2 ([`PFN_cuMemAllocHost_v3020`]): the driver's `cuGetProcAddress("cuMemAllocHost", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemAllocHost_v3020(
@@ -51328,6 +52657,35 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemAllocManaged_v6000 = Some(cuMemAllocManaged_v6000);
+    /// [`cuMemAllocPitch`] at the ABI of CUDA 2.0 ([`PFN_cuMemAllocPitch_v2000`]): the driver's `cuGetProcAddress("cuMemAllocPitch", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemAllocPitch_v2000(
+        dptr: *mut CUdeviceptr_v1,
+        pPitch: *mut ::core::ffi::c_uint,
+        WidthInBytes: ::core::ffi::c_uint,
+        Height: ::core::ffi::c_uint,
+        ElementSizeBytes: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemAllocPitch\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dptr: *mut CUdeviceptr_v1,
+                            pPitch: *mut ::core::ffi::c_uint,
+                            WidthInBytes: ::core::ffi::c_uint,
+                            Height: ::core::ffi::c_uint,
+                            ElementSizeBytes: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(dptr, pPitch, WidthInBytes, Height, ElementSizeBytes)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemAllocPitch_v2000 = Some(cuMemAllocPitch_v2000);
     /// [`cuMemAllocPitch`] at the ABI of CUDA 3.2 ([`PFN_cuMemAllocPitch_v3020`]): the driver's `cuGetProcAddress("cuMemAllocPitch", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemAllocPitch_v3020(
@@ -51633,6 +52991,23 @@ pub mod versioned {
     const _: super::PFN_cuMemExportToShareableHandle_v10020 = Some(
         cuMemExportToShareableHandle_v10020,
     );
+    /// [`cuMemFree`] at the ABI of CUDA 2.0 ([`PFN_cuMemFree_v2000`]): the driver's `cuGetProcAddress("cuMemFree", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemFree_v2000(dptr: CUdeviceptr_v1) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemFree\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(dptr: CUdeviceptr_v1) -> CUresult,
+                    >(__f)(dptr)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemFree_v2000 = Some(cuMemFree_v2000);
     /// [`cuMemFree`] at the ABI of CUDA 3.2 ([`PFN_cuMemFree_v3020`]): the driver's `cuGetProcAddress("cuMemFree", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemFree_v3020(dptr: CUdeviceptr_v2) -> CUresult {
@@ -51740,6 +53115,33 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemGetAccess_v10020 = Some(cuMemGetAccess_v10020);
+    /// [`cuMemGetAddressRange`] at the ABI of CUDA 2.0 ([`PFN_cuMemGetAddressRange_v2000`]): the driver's `cuGetProcAddress("cuMemGetAddressRange", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemGetAddressRange_v2000(
+        pbase: *mut CUdeviceptr_v1,
+        psize: *mut ::core::ffi::c_uint,
+        dptr: CUdeviceptr_v1,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemGetAddressRange\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            pbase: *mut CUdeviceptr_v1,
+                            psize: *mut ::core::ffi::c_uint,
+                            dptr: CUdeviceptr_v1,
+                        ) -> CUresult,
+                    >(__f)(pbase, psize, dptr)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemGetAddressRange_v2000 = Some(
+        cuMemGetAddressRange_v2000,
+    );
     /// [`cuMemGetAddressRange`] at the ABI of CUDA 3.2 ([`PFN_cuMemGetAddressRange_v3020`]): the driver's `cuGetProcAddress("cuMemGetAddressRange", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemGetAddressRange_v3020(
@@ -51875,6 +53277,29 @@ pub mod versioned {
     const _: super::PFN_cuMemGetHandleForAddressRange_v11070 = Some(
         cuMemGetHandleForAddressRange_v11070,
     );
+    /// [`cuMemGetInfo`] at the ABI of CUDA 2.0 ([`PFN_cuMemGetInfo_v2000`]): the driver's `cuGetProcAddress("cuMemGetInfo", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemGetInfo_v2000(
+        free: *mut ::core::ffi::c_uint,
+        total: *mut ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemGetInfo\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            free: *mut ::core::ffi::c_uint,
+                            total: *mut ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(free, total)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemGetInfo_v2000 = Some(cuMemGetInfo_v2000);
     /// [`cuMemGetInfo`] at the ABI of CUDA 3.2 ([`PFN_cuMemGetInfo_v3020`]): the driver's `cuGetProcAddress("cuMemGetInfo", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemGetInfo_v3020(
@@ -51979,6 +53404,33 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemHostAlloc_v2020 = Some(cuMemHostAlloc_v2020);
+    /// [`cuMemHostGetDevicePointer`] at the ABI of CUDA 2.2 ([`PFN_cuMemHostGetDevicePointer_v2020`]): the driver's `cuGetProcAddress("cuMemHostGetDevicePointer", 2020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemHostGetDevicePointer_v2020(
+        pdptr: *mut CUdeviceptr_v1,
+        p: *mut ::core::ffi::c_void,
+        Flags: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemHostGetDevicePointer\0", 2020i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            pdptr: *mut CUdeviceptr_v1,
+                            p: *mut ::core::ffi::c_void,
+                            Flags: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(pdptr, p, Flags)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemHostGetDevicePointer_v2020 = Some(
+        cuMemHostGetDevicePointer_v2020,
+    );
     /// [`cuMemHostGetDevicePointer`] at the ABI of CUDA 3.2 ([`PFN_cuMemHostGetDevicePointer_v3020`]): the driver's `cuGetProcAddress("cuMemHostGetDevicePointer", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemHostGetDevicePointer_v3020(
@@ -52029,6 +53481,31 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemHostGetFlags_v2030 = Some(cuMemHostGetFlags_v2030);
+    /// [`cuMemHostRegister`] at the ABI of CUDA 4.0 ([`PFN_cuMemHostRegister_v4000`]): the driver's `cuGetProcAddress("cuMemHostRegister", 4000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 4.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemHostRegister_v4000(
+        p: *mut ::core::ffi::c_void,
+        bytesize: usize,
+        Flags: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemHostRegister\0", 4000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            p: *mut ::core::ffi::c_void,
+                            bytesize: usize,
+                            Flags: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(p, bytesize, Flags)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemHostRegister_v4000 = Some(cuMemHostRegister_v4000);
     /// [`cuMemHostRegister`] at the ABI of CUDA 6.5 ([`PFN_cuMemHostRegister_v6050`]): the driver's `cuGetProcAddress("cuMemHostRegister", 6050, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 6.5 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemHostRegister_v6050(
@@ -52905,6 +54382,25 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemcpy_v7000_ptds = Some(cuMemcpy_v7000_ptds);
+    /// [`cuMemcpy2D`] at the ABI of CUDA 2.0 ([`PFN_cuMemcpy2D_v2000`]): the driver's `cuGetProcAddress("cuMemcpy2D", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpy2D_v2000(
+        pCopy: *const CUDA_MEMCPY2D_v1,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpy2D\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(pCopy: *const CUDA_MEMCPY2D_v1) -> CUresult,
+                    >(__f)(pCopy)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpy2D_v2000 = Some(cuMemcpy2D_v2000);
     /// [`cuMemcpy2D`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpy2D_v3020`]): the driver's `cuGetProcAddress("cuMemcpy2D", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpy2D_v3020(
@@ -52943,6 +54439,29 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemcpy2D_v7000_ptds = Some(cuMemcpy2D_v7000_ptds);
+    /// [`cuMemcpy2DAsync`] at the ABI of CUDA 2.0 ([`PFN_cuMemcpy2DAsync_v2000`]): the driver's `cuGetProcAddress("cuMemcpy2DAsync", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpy2DAsync_v2000(
+        pCopy: *const CUDA_MEMCPY2D_v1,
+        hStream: CUstream,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpy2DAsync\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            pCopy: *const CUDA_MEMCPY2D_v1,
+                            hStream: CUstream,
+                        ) -> CUresult,
+                    >(__f)(pCopy, hStream)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpy2DAsync_v2000 = Some(cuMemcpy2DAsync_v2000);
     /// [`cuMemcpy2DAsync`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpy2DAsync_v3020`]): the driver's `cuGetProcAddress("cuMemcpy2DAsync", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpy2DAsync_v3020(
@@ -52989,6 +54508,27 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemcpy2DAsync_v7000_ptsz = Some(cuMemcpy2DAsync_v7000_ptsz);
+    /// [`cuMemcpy2DUnaligned`] at the ABI of CUDA 2.0 ([`PFN_cuMemcpy2DUnaligned_v2000`]): the driver's `cuGetProcAddress("cuMemcpy2DUnaligned", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpy2DUnaligned_v2000(
+        pCopy: *const CUDA_MEMCPY2D_v1,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpy2DUnaligned\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(pCopy: *const CUDA_MEMCPY2D_v1) -> CUresult,
+                    >(__f)(pCopy)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpy2DUnaligned_v2000 = Some(
+        cuMemcpy2DUnaligned_v2000,
+    );
     /// [`cuMemcpy2DUnaligned`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpy2DUnaligned_v3020`]): the driver's `cuGetProcAddress("cuMemcpy2DUnaligned", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpy2DUnaligned_v3020(
@@ -53029,6 +54569,25 @@ pub mod versioned {
     const _: super::PFN_cuMemcpy2DUnaligned_v7000_ptds = Some(
         cuMemcpy2DUnaligned_v7000_ptds,
     );
+    /// [`cuMemcpy3D`] at the ABI of CUDA 2.0 ([`PFN_cuMemcpy3D_v2000`]): the driver's `cuGetProcAddress("cuMemcpy3D", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpy3D_v2000(
+        pCopy: *const CUDA_MEMCPY3D_v1,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpy3D\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(pCopy: *const CUDA_MEMCPY3D_v1) -> CUresult,
+                    >(__f)(pCopy)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpy3D_v2000 = Some(cuMemcpy3D_v2000);
     /// [`cuMemcpy3D`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpy3D_v3020`]): the driver's `cuGetProcAddress("cuMemcpy3D", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpy3D_v3020(
@@ -53067,6 +54626,29 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemcpy3D_v7000_ptds = Some(cuMemcpy3D_v7000_ptds);
+    /// [`cuMemcpy3DAsync`] at the ABI of CUDA 2.0 ([`PFN_cuMemcpy3DAsync_v2000`]): the driver's `cuGetProcAddress("cuMemcpy3DAsync", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpy3DAsync_v2000(
+        pCopy: *const CUDA_MEMCPY3D_v1,
+        hStream: CUstream,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpy3DAsync\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            pCopy: *const CUDA_MEMCPY3D_v1,
+                            hStream: CUstream,
+                        ) -> CUresult,
+                    >(__f)(pCopy, hStream)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpy3DAsync_v2000 = Some(cuMemcpy3DAsync_v2000);
     /// [`cuMemcpy3DAsync`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpy3DAsync_v3020`]): the driver's `cuGetProcAddress("cuMemcpy3DAsync", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpy3DAsync_v3020(
@@ -53427,6 +55009,35 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemcpyAsync_v7000_ptsz = Some(cuMemcpyAsync_v7000_ptsz);
+    /// [`cuMemcpyAtoA`] at the ABI of CUDA 2.0 ([`PFN_cuMemcpyAtoA_v2000`]): the driver's `cuGetProcAddress("cuMemcpyAtoA", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpyAtoA_v2000(
+        dstArray: CUarray,
+        dstOffset: ::core::ffi::c_uint,
+        srcArray: CUarray,
+        srcOffset: ::core::ffi::c_uint,
+        ByteCount: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpyAtoA\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstArray: CUarray,
+                            dstOffset: ::core::ffi::c_uint,
+                            srcArray: CUarray,
+                            srcOffset: ::core::ffi::c_uint,
+                            ByteCount: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(dstArray, dstOffset, srcArray, srcOffset, ByteCount)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpyAtoA_v2000 = Some(cuMemcpyAtoA_v2000);
     /// [`cuMemcpyAtoA`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpyAtoA_v3020`]): the driver's `cuGetProcAddress("cuMemcpyAtoA", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpyAtoA_v3020(
@@ -53485,6 +55096,33 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemcpyAtoA_v7000_ptds = Some(cuMemcpyAtoA_v7000_ptds);
+    /// [`cuMemcpyAtoD`] at the ABI of CUDA 2.0 ([`PFN_cuMemcpyAtoD_v2000`]): the driver's `cuGetProcAddress("cuMemcpyAtoD", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpyAtoD_v2000(
+        dstDevice: CUdeviceptr_v1,
+        srcArray: CUarray,
+        srcOffset: ::core::ffi::c_uint,
+        ByteCount: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpyAtoD\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstDevice: CUdeviceptr_v1,
+                            srcArray: CUarray,
+                            srcOffset: ::core::ffi::c_uint,
+                            ByteCount: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(dstDevice, srcArray, srcOffset, ByteCount)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpyAtoD_v2000 = Some(cuMemcpyAtoD_v2000);
     /// [`cuMemcpyAtoD`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpyAtoD_v3020`]): the driver's `cuGetProcAddress("cuMemcpyAtoD", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpyAtoD_v3020(
@@ -53539,6 +55177,33 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemcpyAtoD_v7000_ptds = Some(cuMemcpyAtoD_v7000_ptds);
+    /// [`cuMemcpyAtoH`] at the ABI of CUDA 2.0 ([`PFN_cuMemcpyAtoH_v2000`]): the driver's `cuGetProcAddress("cuMemcpyAtoH", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpyAtoH_v2000(
+        dstHost: *mut ::core::ffi::c_void,
+        srcArray: CUarray,
+        srcOffset: ::core::ffi::c_uint,
+        ByteCount: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpyAtoH\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstHost: *mut ::core::ffi::c_void,
+                            srcArray: CUarray,
+                            srcOffset: ::core::ffi::c_uint,
+                            ByteCount: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(dstHost, srcArray, srcOffset, ByteCount)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpyAtoH_v2000 = Some(cuMemcpyAtoH_v2000);
     /// [`cuMemcpyAtoH`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpyAtoH_v3020`]): the driver's `cuGetProcAddress("cuMemcpyAtoH", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpyAtoH_v3020(
@@ -53593,6 +55258,35 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemcpyAtoH_v7000_ptds = Some(cuMemcpyAtoH_v7000_ptds);
+    /// [`cuMemcpyAtoHAsync`] at the ABI of CUDA 2.0 ([`PFN_cuMemcpyAtoHAsync_v2000`]): the driver's `cuGetProcAddress("cuMemcpyAtoHAsync", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpyAtoHAsync_v2000(
+        dstHost: *mut ::core::ffi::c_void,
+        srcArray: CUarray,
+        srcOffset: ::core::ffi::c_uint,
+        ByteCount: ::core::ffi::c_uint,
+        hStream: CUstream,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpyAtoHAsync\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstHost: *mut ::core::ffi::c_void,
+                            srcArray: CUarray,
+                            srcOffset: ::core::ffi::c_uint,
+                            ByteCount: ::core::ffi::c_uint,
+                            hStream: CUstream,
+                        ) -> CUresult,
+                    >(__f)(dstHost, srcArray, srcOffset, ByteCount, hStream)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpyAtoHAsync_v2000 = Some(cuMemcpyAtoHAsync_v2000);
     /// [`cuMemcpyAtoHAsync`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpyAtoHAsync_v3020`]): the driver's `cuGetProcAddress("cuMemcpyAtoHAsync", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpyAtoHAsync_v3020(
@@ -53825,6 +55519,33 @@ pub mod versioned {
     const _: super::PFN_cuMemcpyBatchAsync_v13000_ptsz = Some(
         cuMemcpyBatchAsync_v13000_ptsz,
     );
+    /// [`cuMemcpyDtoA`] at the ABI of CUDA 2.0 ([`PFN_cuMemcpyDtoA_v2000`]): the driver's `cuGetProcAddress("cuMemcpyDtoA", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpyDtoA_v2000(
+        dstArray: CUarray,
+        dstOffset: ::core::ffi::c_uint,
+        srcDevice: CUdeviceptr_v1,
+        ByteCount: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpyDtoA\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstArray: CUarray,
+                            dstOffset: ::core::ffi::c_uint,
+                            srcDevice: CUdeviceptr_v1,
+                            ByteCount: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(dstArray, dstOffset, srcDevice, ByteCount)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpyDtoA_v2000 = Some(cuMemcpyDtoA_v2000);
     /// [`cuMemcpyDtoA`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpyDtoA_v3020`]): the driver's `cuGetProcAddress("cuMemcpyDtoA", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpyDtoA_v3020(
@@ -53879,6 +55600,31 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemcpyDtoA_v7000_ptds = Some(cuMemcpyDtoA_v7000_ptds);
+    /// [`cuMemcpyDtoD`] at the ABI of CUDA 2.0 ([`PFN_cuMemcpyDtoD_v2000`]): the driver's `cuGetProcAddress("cuMemcpyDtoD", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpyDtoD_v2000(
+        dstDevice: CUdeviceptr_v1,
+        srcDevice: CUdeviceptr_v1,
+        ByteCount: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpyDtoD\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstDevice: CUdeviceptr_v1,
+                            srcDevice: CUdeviceptr_v1,
+                            ByteCount: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(dstDevice, srcDevice, ByteCount)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpyDtoD_v2000 = Some(cuMemcpyDtoD_v2000);
     /// [`cuMemcpyDtoD`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpyDtoD_v3020`]): the driver's `cuGetProcAddress("cuMemcpyDtoD", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpyDtoD_v3020(
@@ -53929,6 +55675,33 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemcpyDtoD_v7000_ptds = Some(cuMemcpyDtoD_v7000_ptds);
+    /// [`cuMemcpyDtoDAsync`] at the ABI of CUDA 3.0 ([`PFN_cuMemcpyDtoDAsync_v3000`]): the driver's `cuGetProcAddress("cuMemcpyDtoDAsync", 3000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpyDtoDAsync_v3000(
+        dstDevice: CUdeviceptr_v1,
+        srcDevice: CUdeviceptr_v1,
+        ByteCount: ::core::ffi::c_uint,
+        hStream: CUstream,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpyDtoDAsync\0", 3000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstDevice: CUdeviceptr_v1,
+                            srcDevice: CUdeviceptr_v1,
+                            ByteCount: ::core::ffi::c_uint,
+                            hStream: CUstream,
+                        ) -> CUresult,
+                    >(__f)(dstDevice, srcDevice, ByteCount, hStream)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpyDtoDAsync_v3000 = Some(cuMemcpyDtoDAsync_v3000);
     /// [`cuMemcpyDtoDAsync`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpyDtoDAsync_v3020`]): the driver's `cuGetProcAddress("cuMemcpyDtoDAsync", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpyDtoDAsync_v3020(
@@ -53985,6 +55758,31 @@ pub mod versioned {
     const _: super::PFN_cuMemcpyDtoDAsync_v7000_ptsz = Some(
         cuMemcpyDtoDAsync_v7000_ptsz,
     );
+    /// [`cuMemcpyDtoH`] at the ABI of CUDA 2.0 ([`PFN_cuMemcpyDtoH_v2000`]): the driver's `cuGetProcAddress("cuMemcpyDtoH", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpyDtoH_v2000(
+        dstHost: *mut ::core::ffi::c_void,
+        srcDevice: CUdeviceptr_v1,
+        ByteCount: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpyDtoH\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstHost: *mut ::core::ffi::c_void,
+                            srcDevice: CUdeviceptr_v1,
+                            ByteCount: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(dstHost, srcDevice, ByteCount)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpyDtoH_v2000 = Some(cuMemcpyDtoH_v2000);
     /// [`cuMemcpyDtoH`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpyDtoH_v3020`]): the driver's `cuGetProcAddress("cuMemcpyDtoH", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpyDtoH_v3020(
@@ -54035,6 +55833,33 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemcpyDtoH_v7000_ptds = Some(cuMemcpyDtoH_v7000_ptds);
+    /// [`cuMemcpyDtoHAsync`] at the ABI of CUDA 2.0 ([`PFN_cuMemcpyDtoHAsync_v2000`]): the driver's `cuGetProcAddress("cuMemcpyDtoHAsync", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpyDtoHAsync_v2000(
+        dstHost: *mut ::core::ffi::c_void,
+        srcDevice: CUdeviceptr_v1,
+        ByteCount: ::core::ffi::c_uint,
+        hStream: CUstream,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpyDtoHAsync\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstHost: *mut ::core::ffi::c_void,
+                            srcDevice: CUdeviceptr_v1,
+                            ByteCount: ::core::ffi::c_uint,
+                            hStream: CUstream,
+                        ) -> CUresult,
+                    >(__f)(dstHost, srcDevice, ByteCount, hStream)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpyDtoHAsync_v2000 = Some(cuMemcpyDtoHAsync_v2000);
     /// [`cuMemcpyDtoHAsync`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpyDtoHAsync_v3020`]): the driver's `cuGetProcAddress("cuMemcpyDtoHAsync", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpyDtoHAsync_v3020(
@@ -54091,6 +55916,33 @@ pub mod versioned {
     const _: super::PFN_cuMemcpyDtoHAsync_v7000_ptsz = Some(
         cuMemcpyDtoHAsync_v7000_ptsz,
     );
+    /// [`cuMemcpyHtoA`] at the ABI of CUDA 2.0 ([`PFN_cuMemcpyHtoA_v2000`]): the driver's `cuGetProcAddress("cuMemcpyHtoA", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpyHtoA_v2000(
+        dstArray: CUarray,
+        dstOffset: ::core::ffi::c_uint,
+        srcHost: *const ::core::ffi::c_void,
+        ByteCount: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpyHtoA\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstArray: CUarray,
+                            dstOffset: ::core::ffi::c_uint,
+                            srcHost: *const ::core::ffi::c_void,
+                            ByteCount: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(dstArray, dstOffset, srcHost, ByteCount)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpyHtoA_v2000 = Some(cuMemcpyHtoA_v2000);
     /// [`cuMemcpyHtoA`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpyHtoA_v3020`]): the driver's `cuGetProcAddress("cuMemcpyHtoA", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpyHtoA_v3020(
@@ -54145,6 +55997,35 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemcpyHtoA_v7000_ptds = Some(cuMemcpyHtoA_v7000_ptds);
+    /// [`cuMemcpyHtoAAsync`] at the ABI of CUDA 2.0 ([`PFN_cuMemcpyHtoAAsync_v2000`]): the driver's `cuGetProcAddress("cuMemcpyHtoAAsync", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpyHtoAAsync_v2000(
+        dstArray: CUarray,
+        dstOffset: ::core::ffi::c_uint,
+        srcHost: *const ::core::ffi::c_void,
+        ByteCount: ::core::ffi::c_uint,
+        hStream: CUstream,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpyHtoAAsync\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstArray: CUarray,
+                            dstOffset: ::core::ffi::c_uint,
+                            srcHost: *const ::core::ffi::c_void,
+                            ByteCount: ::core::ffi::c_uint,
+                            hStream: CUstream,
+                        ) -> CUresult,
+                    >(__f)(dstArray, dstOffset, srcHost, ByteCount, hStream)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpyHtoAAsync_v2000 = Some(cuMemcpyHtoAAsync_v2000);
     /// [`cuMemcpyHtoAAsync`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpyHtoAAsync_v3020`]): the driver's `cuGetProcAddress("cuMemcpyHtoAAsync", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpyHtoAAsync_v3020(
@@ -54205,6 +56086,31 @@ pub mod versioned {
     const _: super::PFN_cuMemcpyHtoAAsync_v7000_ptsz = Some(
         cuMemcpyHtoAAsync_v7000_ptsz,
     );
+    /// [`cuMemcpyHtoD`] at the ABI of CUDA 2.0 ([`PFN_cuMemcpyHtoD_v2000`]): the driver's `cuGetProcAddress("cuMemcpyHtoD", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpyHtoD_v2000(
+        dstDevice: CUdeviceptr_v1,
+        srcHost: *const ::core::ffi::c_void,
+        ByteCount: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpyHtoD\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstDevice: CUdeviceptr_v1,
+                            srcHost: *const ::core::ffi::c_void,
+                            ByteCount: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(dstDevice, srcHost, ByteCount)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpyHtoD_v2000 = Some(cuMemcpyHtoD_v2000);
     /// [`cuMemcpyHtoD`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpyHtoD_v3020`]): the driver's `cuGetProcAddress("cuMemcpyHtoD", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpyHtoD_v3020(
@@ -54255,6 +56161,33 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemcpyHtoD_v7000_ptds = Some(cuMemcpyHtoD_v7000_ptds);
+    /// [`cuMemcpyHtoDAsync`] at the ABI of CUDA 2.0 ([`PFN_cuMemcpyHtoDAsync_v2000`]): the driver's `cuGetProcAddress("cuMemcpyHtoDAsync", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemcpyHtoDAsync_v2000(
+        dstDevice: CUdeviceptr_v1,
+        srcHost: *const ::core::ffi::c_void,
+        ByteCount: ::core::ffi::c_uint,
+        hStream: CUstream,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemcpyHtoDAsync\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstDevice: CUdeviceptr_v1,
+                            srcHost: *const ::core::ffi::c_void,
+                            ByteCount: ::core::ffi::c_uint,
+                            hStream: CUstream,
+                        ) -> CUresult,
+                    >(__f)(dstDevice, srcHost, ByteCount, hStream)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemcpyHtoDAsync_v2000 = Some(cuMemcpyHtoDAsync_v2000);
     /// [`cuMemcpyHtoDAsync`] at the ABI of CUDA 3.2 ([`PFN_cuMemcpyHtoDAsync_v3020`]): the driver's `cuGetProcAddress("cuMemcpyHtoDAsync", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemcpyHtoDAsync_v3020(
@@ -54499,6 +56432,31 @@ pub mod versioned {
     const _: super::PFN_cuMemcpyWithAttributesAsync_v13020_ptsz = Some(
         cuMemcpyWithAttributesAsync_v13020_ptsz,
     );
+    /// [`cuMemsetD16`] at the ABI of CUDA 2.0 ([`PFN_cuMemsetD16_v2000`]): the driver's `cuGetProcAddress("cuMemsetD16", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemsetD16_v2000(
+        dstDevice: CUdeviceptr_v1,
+        us: ::core::ffi::c_ushort,
+        N: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemsetD16\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstDevice: CUdeviceptr_v1,
+                            us: ::core::ffi::c_ushort,
+                            N: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(dstDevice, us, N)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemsetD16_v2000 = Some(cuMemsetD16_v2000);
     /// [`cuMemsetD16`] at the ABI of CUDA 3.2 ([`PFN_cuMemsetD16_v3020`]): the driver's `cuGetProcAddress("cuMemsetD16", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemsetD16_v3020(
@@ -54603,6 +56561,35 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemsetD16Async_v7000_ptsz = Some(cuMemsetD16Async_v7000_ptsz);
+    /// [`cuMemsetD2D16`] at the ABI of CUDA 2.0 ([`PFN_cuMemsetD2D16_v2000`]): the driver's `cuGetProcAddress("cuMemsetD2D16", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemsetD2D16_v2000(
+        dstDevice: CUdeviceptr_v1,
+        dstPitch: ::core::ffi::c_uint,
+        us: ::core::ffi::c_ushort,
+        Width: ::core::ffi::c_uint,
+        Height: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemsetD2D16\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstDevice: CUdeviceptr_v1,
+                            dstPitch: ::core::ffi::c_uint,
+                            us: ::core::ffi::c_ushort,
+                            Width: ::core::ffi::c_uint,
+                            Height: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(dstDevice, dstPitch, us, Width, Height)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemsetD2D16_v2000 = Some(cuMemsetD2D16_v2000);
     /// [`cuMemsetD2D16`] at the ABI of CUDA 3.2 ([`PFN_cuMemsetD2D16_v3020`]): the driver's `cuGetProcAddress("cuMemsetD2D16", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemsetD2D16_v3020(
@@ -54725,6 +56712,35 @@ pub mod versioned {
     const _: super::PFN_cuMemsetD2D16Async_v7000_ptsz = Some(
         cuMemsetD2D16Async_v7000_ptsz,
     );
+    /// [`cuMemsetD2D32`] at the ABI of CUDA 2.0 ([`PFN_cuMemsetD2D32_v2000`]): the driver's `cuGetProcAddress("cuMemsetD2D32", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemsetD2D32_v2000(
+        dstDevice: CUdeviceptr_v1,
+        dstPitch: ::core::ffi::c_uint,
+        ui: ::core::ffi::c_uint,
+        Width: ::core::ffi::c_uint,
+        Height: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemsetD2D32\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstDevice: CUdeviceptr_v1,
+                            dstPitch: ::core::ffi::c_uint,
+                            ui: ::core::ffi::c_uint,
+                            Width: ::core::ffi::c_uint,
+                            Height: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(dstDevice, dstPitch, ui, Width, Height)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemsetD2D32_v2000 = Some(cuMemsetD2D32_v2000);
     /// [`cuMemsetD2D32`] at the ABI of CUDA 3.2 ([`PFN_cuMemsetD2D32_v3020`]): the driver's `cuGetProcAddress("cuMemsetD2D32", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemsetD2D32_v3020(
@@ -54847,6 +56863,35 @@ pub mod versioned {
     const _: super::PFN_cuMemsetD2D32Async_v7000_ptsz = Some(
         cuMemsetD2D32Async_v7000_ptsz,
     );
+    /// [`cuMemsetD2D8`] at the ABI of CUDA 2.0 ([`PFN_cuMemsetD2D8_v2000`]): the driver's `cuGetProcAddress("cuMemsetD2D8", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemsetD2D8_v2000(
+        dstDevice: CUdeviceptr_v1,
+        dstPitch: ::core::ffi::c_uint,
+        uc: ::core::ffi::c_uchar,
+        Width: ::core::ffi::c_uint,
+        Height: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemsetD2D8\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstDevice: CUdeviceptr_v1,
+                            dstPitch: ::core::ffi::c_uint,
+                            uc: ::core::ffi::c_uchar,
+                            Width: ::core::ffi::c_uint,
+                            Height: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(dstDevice, dstPitch, uc, Width, Height)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemsetD2D8_v2000 = Some(cuMemsetD2D8_v2000);
     /// [`cuMemsetD2D8`] at the ABI of CUDA 3.2 ([`PFN_cuMemsetD2D8_v3020`]): the driver's `cuGetProcAddress("cuMemsetD2D8", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemsetD2D8_v3020(
@@ -54969,6 +57014,31 @@ pub mod versioned {
     const _: super::PFN_cuMemsetD2D8Async_v7000_ptsz = Some(
         cuMemsetD2D8Async_v7000_ptsz,
     );
+    /// [`cuMemsetD32`] at the ABI of CUDA 2.0 ([`PFN_cuMemsetD32_v2000`]): the driver's `cuGetProcAddress("cuMemsetD32", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemsetD32_v2000(
+        dstDevice: CUdeviceptr_v1,
+        ui: ::core::ffi::c_uint,
+        N: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemsetD32\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstDevice: CUdeviceptr_v1,
+                            ui: ::core::ffi::c_uint,
+                            N: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(dstDevice, ui, N)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemsetD32_v2000 = Some(cuMemsetD32_v2000);
     /// [`cuMemsetD32`] at the ABI of CUDA 3.2 ([`PFN_cuMemsetD32_v3020`]): the driver's `cuGetProcAddress("cuMemsetD32", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemsetD32_v3020(
@@ -55073,6 +57143,31 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuMemsetD32Async_v7000_ptsz = Some(cuMemsetD32Async_v7000_ptsz);
+    /// [`cuMemsetD8`] at the ABI of CUDA 2.0 ([`PFN_cuMemsetD8_v2000`]): the driver's `cuGetProcAddress("cuMemsetD8", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuMemsetD8_v2000(
+        dstDevice: CUdeviceptr_v1,
+        uc: ::core::ffi::c_uchar,
+        N: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuMemsetD8\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dstDevice: CUdeviceptr_v1,
+                            uc: ::core::ffi::c_uchar,
+                            N: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(dstDevice, uc, N)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuMemsetD8_v2000 = Some(cuMemsetD8_v2000);
     /// [`cuMemsetD8`] at the ABI of CUDA 3.2 ([`PFN_cuMemsetD8_v3020`]): the driver's `cuGetProcAddress("cuMemsetD8", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuMemsetD8_v3020(
@@ -55383,6 +57478,33 @@ pub mod versioned {
     const _: super::PFN_cuModuleGetFunctionCount_v12040 = Some(
         cuModuleGetFunctionCount_v12040,
     );
+    /// [`cuModuleGetGlobal`] at the ABI of CUDA 2.0 ([`PFN_cuModuleGetGlobal_v2000`]): the driver's `cuGetProcAddress("cuModuleGetGlobal", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuModuleGetGlobal_v2000(
+        dptr: *mut CUdeviceptr_v1,
+        bytes: *mut ::core::ffi::c_uint,
+        hmod: CUmodule,
+        name: *const ::core::ffi::c_char,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuModuleGetGlobal\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            dptr: *mut CUdeviceptr_v1,
+                            bytes: *mut ::core::ffi::c_uint,
+                            hmod: CUmodule,
+                            name: *const ::core::ffi::c_char,
+                        ) -> CUresult,
+                    >(__f)(dptr, bytes, hmod, name)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuModuleGetGlobal_v2000 = Some(cuModuleGetGlobal_v2000);
     /// [`cuModuleGetGlobal`] at the ABI of CUDA 3.2 ([`PFN_cuModuleGetGlobal_v3020`]): the driver's `cuGetProcAddress("cuModuleGetGlobal", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuModuleGetGlobal_v3020(
@@ -56606,6 +58728,46 @@ pub mod versioned {
     const _: super::PFN_cuStreamBatchMemOp_v11070_ptsz = Some(
         cuStreamBatchMemOp_v11070_ptsz,
     );
+    /// [`cuStreamBeginCapture`] at the ABI of CUDA 10.0 ([`PFN_cuStreamBeginCapture_v10000`]): the driver's `cuGetProcAddress("cuStreamBeginCapture", 10000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 10.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuStreamBeginCapture_v10000(hStream: CUstream) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuStreamBeginCapture\0", 10000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(hStream: CUstream) -> CUresult,
+                    >(__f)(hStream)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuStreamBeginCapture_v10000 = Some(
+        cuStreamBeginCapture_v10000,
+    );
+    /// [`cuStreamBeginCapture`] at the ABI of CUDA 10.0 ([`PFN_cuStreamBeginCapture_v10000_ptsz`]): the driver's `cuGetProcAddress("cuStreamBeginCapture", 10000, ...)` with the per-thread default stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 10.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuStreamBeginCapture_v10000_ptsz(
+        hStream: CUstream,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuStreamBeginCapture\0", 10000i32, true) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(hStream: CUstream) -> CUresult,
+                    >(__f)(hStream)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuStreamBeginCapture_v10000_ptsz = Some(
+        cuStreamBeginCapture_v10000_ptsz,
+    );
     /// [`cuStreamBeginCapture`] at the ABI of CUDA 10.1 ([`PFN_cuStreamBeginCapture_v10010`]): the driver's `cuGetProcAddress("cuStreamBeginCapture", 10010, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 10.1 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuStreamBeginCapture_v10010(
@@ -56947,6 +59109,23 @@ pub mod versioned {
     const _: super::PFN_cuStreamCreateWithPriority_v5050 = Some(
         cuStreamCreateWithPriority_v5050,
     );
+    /// [`cuStreamDestroy`] at the ABI of CUDA 2.0 ([`PFN_cuStreamDestroy_v2000`]): the driver's `cuGetProcAddress("cuStreamDestroy", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuStreamDestroy_v2000(hStream: CUstream) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuStreamDestroy\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(hStream: CUstream) -> CUresult,
+                    >(__f)(hStream)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuStreamDestroy_v2000 = Some(cuStreamDestroy_v2000);
     /// [`cuStreamDestroy`] at the ABI of CUDA 4.0 ([`PFN_cuStreamDestroy_v4000`]): the driver's `cuGetProcAddress("cuStreamDestroy", 4000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 4.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuStreamDestroy_v4000(hStream: CUstream) -> CUresult {
@@ -59010,6 +61189,31 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuTexRefDestroy_v2000 = Some(cuTexRefDestroy_v2000);
+    /// [`cuTexRefGetAddress`] at the ABI of CUDA 2.0 ([`PFN_cuTexRefGetAddress_v2000`]): the driver's `cuGetProcAddress("cuTexRefGetAddress", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuTexRefGetAddress_v2000(
+        pdptr: *mut CUdeviceptr_v1,
+        hTexRef: CUtexref,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuTexRefGetAddress\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            pdptr: *mut CUdeviceptr_v1,
+                            hTexRef: CUtexref,
+                        ) -> CUresult,
+                    >(__f)(pdptr, hTexRef)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuTexRefGetAddress_v2000 = Some(
+        cuTexRefGetAddress_v2000,
+    );
     /// [`cuTexRefGetAddress`] at the ABI of CUDA 3.2 ([`PFN_cuTexRefGetAddress_v3020`]): the driver's `cuGetProcAddress("cuTexRefGetAddress", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuTexRefGetAddress_v3020(
@@ -59306,6 +61510,35 @@ pub mod versioned {
     const _: super::PFN_cuTexRefGetMipmappedArray_v5000 = Some(
         cuTexRefGetMipmappedArray_v5000,
     );
+    /// [`cuTexRefSetAddress`] at the ABI of CUDA 2.0 ([`PFN_cuTexRefSetAddress_v2000`]): the driver's `cuGetProcAddress("cuTexRefSetAddress", 2000, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.0 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuTexRefSetAddress_v2000(
+        ByteOffset: *mut ::core::ffi::c_uint,
+        hTexRef: CUtexref,
+        dptr: CUdeviceptr_v1,
+        bytes: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuTexRefSetAddress\0", 2000i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            ByteOffset: *mut ::core::ffi::c_uint,
+                            hTexRef: CUtexref,
+                            dptr: CUdeviceptr_v1,
+                            bytes: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(ByteOffset, hTexRef, dptr, bytes)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuTexRefSetAddress_v2000 = Some(
+        cuTexRefSetAddress_v2000,
+    );
     /// [`cuTexRefSetAddress`] at the ABI of CUDA 3.2 ([`PFN_cuTexRefSetAddress_v3020`]): the driver's `cuGetProcAddress("cuTexRefSetAddress", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuTexRefSetAddress_v3020(
@@ -59333,6 +61566,64 @@ pub mod versioned {
         }
     }
     const _: super::PFN_cuTexRefSetAddress_v3020 = Some(cuTexRefSetAddress_v3020);
+    /// [`cuTexRefSetAddress2D`] at the ABI of CUDA 2.2 ([`PFN_cuTexRefSetAddress2D_v2020`]): the driver's `cuGetProcAddress("cuTexRefSetAddress2D", 2020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 2.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuTexRefSetAddress2D_v2020(
+        hTexRef: CUtexref,
+        desc: *const CUDA_ARRAY_DESCRIPTOR_v1,
+        dptr: CUdeviceptr_v1,
+        Pitch: ::core::ffi::c_uint,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuTexRefSetAddress2D\0", 2020i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            hTexRef: CUtexref,
+                            desc: *const CUDA_ARRAY_DESCRIPTOR_v1,
+                            dptr: CUdeviceptr_v1,
+                            Pitch: ::core::ffi::c_uint,
+                        ) -> CUresult,
+                    >(__f)(hTexRef, desc, dptr, Pitch)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuTexRefSetAddress2D_v2020 = Some(
+        cuTexRefSetAddress2D_v2020,
+    );
+    /// [`cuTexRefSetAddress2D`] at the ABI of CUDA 3.2 ([`PFN_cuTexRefSetAddress2D_v3020`]): the driver's `cuGetProcAddress("cuTexRefSetAddress2D", 3020, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 3.2 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
+    #[inline]
+    pub unsafe extern "C" fn cuTexRefSetAddress2D_v3020(
+        hTexRef: CUtexref,
+        desc: *const CUDA_ARRAY_DESCRIPTOR_v2,
+        dptr: CUdeviceptr_v2,
+        Pitch: usize,
+    ) -> CUresult {
+        static __SLOT: crate::dynamic::Versioned = crate::dynamic::Versioned::new();
+        match __SLOT.get(b"cuTexRefSetAddress2D\0", 3020i32, false) {
+            Ok(__f) => {
+                unsafe {
+                    ::core::mem::transmute::<
+                        *mut ::core::ffi::c_void,
+                        unsafe extern "C" fn(
+                            hTexRef: CUtexref,
+                            desc: *const CUDA_ARRAY_DESCRIPTOR_v2,
+                            dptr: CUdeviceptr_v2,
+                            Pitch: usize,
+                        ) -> CUresult,
+                    >(__f)(hTexRef, desc, dptr, Pitch)
+                }
+            }
+            Err(__e) => __e,
+        }
+    }
+    const _: super::legacy::PFN_cuTexRefSetAddress2D_v3020 = Some(
+        cuTexRefSetAddress2D_v3020,
+    );
     /// [`cuTexRefSetAddress2D`] at the ABI of CUDA 4.1 ([`PFN_cuTexRefSetAddress2D_v4010`]): the driver's `cuGetProcAddress("cuTexRefSetAddress2D", 4010, ...)` with the legacy stream flag, asked on the first call. Answers [`CUDA_ERROR_NOT_FOUND`] when the driver is older than CUDA 4.1 or has no such function, [`CUDA_ERROR_NO_DEVICE`] when no driver library loads; output parameters are then untouched.
     #[inline]
     pub unsafe extern "C" fn cuTexRefSetAddress2D_v4010(
@@ -60475,10 +62766,14 @@ pub mod versioned {
 // ];
 // /// Each function of the module `versioned` (feature `versioned`): its name (`cuCtxCreate_v3020`), the name `cuGetProcAddress` is asked for (`cuCtxCreate`), the version (`3020`), and whether it is asked with the per-thread default stream flag.
 // pub const VERSIONED: &[(&str, &str, u32, bool)] = &[
+//     ("cuArray3DCreate_v2000", "cuArray3DCreate", 2000, false),
 //     ("cuArray3DCreate_v3020", "cuArray3DCreate", 3020, false),
+//     ("cuArray3DGetDescriptor_v2000", "cuArray3DGetDescriptor", 2000, false),
 //     ("cuArray3DGetDescriptor_v3020", "cuArray3DGetDescriptor", 3020, false),
+//     ("cuArrayCreate_v2000", "cuArrayCreate", 2000, false),
 //     ("cuArrayCreate_v3020", "cuArrayCreate", 3020, false),
 //     ("cuArrayDestroy_v2000", "cuArrayDestroy", 2000, false),
+//     ("cuArrayGetDescriptor_v2000", "cuArrayGetDescriptor", 2000, false),
 //     ("cuArrayGetDescriptor_v3020", "cuArrayGetDescriptor", 3020, false),
 //     ("cuArrayGetMemoryRequirements_v11060", "cuArrayGetMemoryRequirements", 11060, false),
 //     ("cuArrayGetPlane_v11020", "cuArrayGetPlane", 11020, false),
@@ -60499,9 +62794,11 @@ pub mod versioned {
 //     ("cuCoredumpSetAttribute_v12010", "cuCoredumpSetAttribute", 12010, false),
 //     ("cuCoredumpSetAttributeGlobal_v12010", "cuCoredumpSetAttributeGlobal", 12010, false),
 //     ("cuCtxAttach_v2000", "cuCtxAttach", 2000, false),
+//     ("cuCtxCreate_v2000", "cuCtxCreate", 2000, false),
 //     ("cuCtxCreate_v3020", "cuCtxCreate", 3020, false),
 //     ("cuCtxCreate_v11040", "cuCtxCreate", 11040, false),
 //     ("cuCtxCreate_v12050", "cuCtxCreate", 12050, false),
+//     ("cuCtxDestroy_v2000", "cuCtxDestroy", 2000, false),
 //     ("cuCtxDestroy_v4000", "cuCtxDestroy", 4000, false),
 //     ("cuCtxDetach_v2000", "cuCtxDetach", 2000, false),
 //     ("cuCtxDisablePeerAccess_v4000", "cuCtxDisablePeerAccess", 4000, false),
@@ -60519,7 +62816,9 @@ pub mod versioned {
 //     ("cuCtxGetLimit_v3010", "cuCtxGetLimit", 3010, false),
 //     ("cuCtxGetSharedMemConfig_v4020", "cuCtxGetSharedMemConfig", 4020, false),
 //     ("cuCtxGetStreamPriorityRange_v5050", "cuCtxGetStreamPriorityRange", 5050, false),
+//     ("cuCtxPopCurrent_v2000", "cuCtxPopCurrent", 2000, false),
 //     ("cuCtxPopCurrent_v4000", "cuCtxPopCurrent", 4000, false),
+//     ("cuCtxPushCurrent_v2000", "cuCtxPushCurrent", 2000, false),
 //     ("cuCtxPushCurrent_v4000", "cuCtxPushCurrent", 4000, false),
 //     ("cuCtxRecordEvent_v12050", "cuCtxRecordEvent", 12050, false),
 //     ("cuCtxResetPersistingL2Cache_v11000", "cuCtxResetPersistingL2Cache", 11000, false),
@@ -60563,17 +62862,22 @@ pub mod versioned {
 //     ("cuDeviceGetUuid_v11040", "cuDeviceGetUuid", 11040, false),
 //     ("cuDeviceGraphMemTrim_v11040", "cuDeviceGraphMemTrim", 11040, false),
 //     ("cuDevicePrimaryCtxGetState_v7000", "cuDevicePrimaryCtxGetState", 7000, false),
+//     ("cuDevicePrimaryCtxRelease_v7000", "cuDevicePrimaryCtxRelease", 7000, false),
 //     ("cuDevicePrimaryCtxRelease_v11000", "cuDevicePrimaryCtxRelease", 11000, false),
+//     ("cuDevicePrimaryCtxReset_v7000", "cuDevicePrimaryCtxReset", 7000, false),
 //     ("cuDevicePrimaryCtxReset_v11000", "cuDevicePrimaryCtxReset", 11000, false),
 //     ("cuDevicePrimaryCtxRetain_v7000", "cuDevicePrimaryCtxRetain", 7000, false),
+//     ("cuDevicePrimaryCtxSetFlags_v7000", "cuDevicePrimaryCtxSetFlags", 7000, false),
 //     ("cuDevicePrimaryCtxSetFlags_v11000", "cuDevicePrimaryCtxSetFlags", 11000, false),
 //     ("cuDeviceRegisterAsyncNotification_v12040", "cuDeviceRegisterAsyncNotification", 12040, false),
 //     ("cuDeviceSetGraphMemAttribute_v11040", "cuDeviceSetGraphMemAttribute", 11040, false),
 //     ("cuDeviceSetMemPool_v11020", "cuDeviceSetMemPool", 11020, false),
+//     ("cuDeviceTotalMem_v2000", "cuDeviceTotalMem", 2000, false),
 //     ("cuDeviceTotalMem_v3020", "cuDeviceTotalMem", 3020, false),
 //     ("cuDeviceUnregisterAsyncNotification_v12040", "cuDeviceUnregisterAsyncNotification", 12040, false),
 //     ("cuDriverGetVersion_v2020", "cuDriverGetVersion", 2020, false),
 //     ("cuEventCreate_v2000", "cuEventCreate", 2000, false),
+//     ("cuEventDestroy_v2000", "cuEventDestroy", 2000, false),
 //     ("cuEventDestroy_v4000", "cuEventDestroy", 4000, false),
 //     ("cuEventElapsedTime_v2000", "cuEventElapsedTime", 2000, false),
 //     ("cuEventElapsedTime_v12080", "cuEventElapsedTime", 12080, false),
@@ -60665,6 +62969,8 @@ pub mod versioned {
 //     ("cuGraphGetRootNodes_v10000", "cuGraphGetRootNodes", 10000, false),
 //     ("cuGraphHostNodeGetParams_v10000", "cuGraphHostNodeGetParams", 10000, false),
 //     ("cuGraphHostNodeSetParams_v10000", "cuGraphHostNodeSetParams", 10000, false),
+//     ("cuGraphInstantiate_v10000", "cuGraphInstantiate", 10000, false),
+//     ("cuGraphInstantiate_v11000", "cuGraphInstantiate", 11000, false),
 //     ("cuGraphInstantiateWithFlags_v11040", "cuGraphInstantiateWithFlags", 11040, false),
 //     ("cuGraphInstantiateWithParams_v12000", "cuGraphInstantiateWithParams", 12000, false),
 //     ("cuGraphInstantiateWithParams_v12000_ptsz", "cuGraphInstantiateWithParams", 12000, true),
@@ -60706,7 +63012,9 @@ pub mod versioned {
 //     ("cuGraphicsMapResources_v3000", "cuGraphicsMapResources", 3000, false),
 //     ("cuGraphicsMapResources_v7000_ptsz", "cuGraphicsMapResources", 7000, true),
 //     ("cuGraphicsResourceGetMappedMipmappedArray_v5000", "cuGraphicsResourceGetMappedMipmappedArray", 5000, false),
+//     ("cuGraphicsResourceGetMappedPointer_v3000", "cuGraphicsResourceGetMappedPointer", 3000, false),
 //     ("cuGraphicsResourceGetMappedPointer_v3020", "cuGraphicsResourceGetMappedPointer", 3020, false),
+//     ("cuGraphicsResourceSetMapFlags_v3000", "cuGraphicsResourceSetMapFlags", 3000, false),
 //     ("cuGraphicsResourceSetMapFlags_v6050", "cuGraphicsResourceSetMapFlags", 6050, false),
 //     ("cuGraphicsSubResourceGetMappedArray_v3000", "cuGraphicsSubResourceGetMappedArray", 3000, false),
 //     ("cuGraphicsUnmapResources_v3000", "cuGraphicsUnmapResources", 3000, false),
@@ -60726,6 +63034,7 @@ pub mod versioned {
 //     ("cuIpcGetEventHandle_v4010", "cuIpcGetEventHandle", 4010, false),
 //     ("cuIpcGetMemHandle_v4010", "cuIpcGetMemHandle", 4010, false),
 //     ("cuIpcOpenEventHandle_v4010", "cuIpcOpenEventHandle", 4010, false),
+//     ("cuIpcOpenMemHandle_v4010", "cuIpcOpenMemHandle", 4010, false),
 //     ("cuIpcOpenMemHandle_v11000", "cuIpcOpenMemHandle", 11000, false),
 //     ("cuKernelGetAttribute_v12000", "cuKernelGetAttribute", 12000, false),
 //     ("cuKernelGetFunction_v12000", "cuKernelGetFunction", 12000, false),
@@ -60759,9 +63068,12 @@ pub mod versioned {
 //     ("cuLibraryLoadData_v12000", "cuLibraryLoadData", 12000, false),
 //     ("cuLibraryLoadFromFile_v12000", "cuLibraryLoadFromFile", 12000, false),
 //     ("cuLibraryUnload_v12000", "cuLibraryUnload", 12000, false),
+//     ("cuLinkAddData_v5050", "cuLinkAddData", 5050, false),
 //     ("cuLinkAddData_v6050", "cuLinkAddData", 6050, false),
+//     ("cuLinkAddFile_v5050", "cuLinkAddFile", 5050, false),
 //     ("cuLinkAddFile_v6050", "cuLinkAddFile", 6050, false),
 //     ("cuLinkComplete_v5050", "cuLinkComplete", 5050, false),
+//     ("cuLinkCreate_v5050", "cuLinkCreate", 5050, false),
 //     ("cuLinkCreate_v6050", "cuLinkCreate", 6050, false),
 //     ("cuLinkDestroy_v5050", "cuLinkDestroy", 5050, false),
 //     ("cuLogicalEndpointAddDevice_v13030", "cuLogicalEndpointAddDevice", 13030, false),
@@ -60785,13 +63097,16 @@ pub mod versioned {
 //     ("cuMemAddressReserve_v10020", "cuMemAddressReserve", 10020, false),
 //     ("cuMemAdvise_v8000", "cuMemAdvise", 8000, false),
 //     ("cuMemAdvise_v12020", "cuMemAdvise", 12020, false),
+//     ("cuMemAlloc_v2000", "cuMemAlloc", 2000, false),
 //     ("cuMemAlloc_v3020", "cuMemAlloc", 3020, false),
 //     ("cuMemAllocAsync_v11020", "cuMemAllocAsync", 11020, false),
 //     ("cuMemAllocAsync_v11020_ptsz", "cuMemAllocAsync", 11020, true),
 //     ("cuMemAllocFromPoolAsync_v11020", "cuMemAllocFromPoolAsync", 11020, false),
 //     ("cuMemAllocFromPoolAsync_v11020_ptsz", "cuMemAllocFromPoolAsync", 11020, true),
+//     ("cuMemAllocHost_v2000", "cuMemAllocHost", 2000, false),
 //     ("cuMemAllocHost_v3020", "cuMemAllocHost", 3020, false),
 //     ("cuMemAllocManaged_v6000", "cuMemAllocManaged", 6000, false),
+//     ("cuMemAllocPitch_v2000", "cuMemAllocPitch", 2000, false),
 //     ("cuMemAllocPitch_v3020", "cuMemAllocPitch", 3020, false),
 //     ("cuMemBatchDecompressAsync_v12060", "cuMemBatchDecompressAsync", 12060, false),
 //     ("cuMemBatchDecompressAsync_v12060_ptsz", "cuMemBatchDecompressAsync", 12060, true),
@@ -60801,22 +63116,27 @@ pub mod versioned {
 //     ("cuMemDiscardBatchAsync_v13000", "cuMemDiscardBatchAsync", 13000, false),
 //     ("cuMemDiscardBatchAsync_v13000_ptsz", "cuMemDiscardBatchAsync", 13000, true),
 //     ("cuMemExportToShareableHandle_v10020", "cuMemExportToShareableHandle", 10020, false),
+//     ("cuMemFree_v2000", "cuMemFree", 2000, false),
 //     ("cuMemFree_v3020", "cuMemFree", 3020, false),
 //     ("cuMemFreeAsync_v11020", "cuMemFreeAsync", 11020, false),
 //     ("cuMemFreeAsync_v11020_ptsz", "cuMemFreeAsync", 11020, true),
 //     ("cuMemFreeHost_v2000", "cuMemFreeHost", 2000, false),
 //     ("cuMemGetAccess_v10020", "cuMemGetAccess", 10020, false),
+//     ("cuMemGetAddressRange_v2000", "cuMemGetAddressRange", 2000, false),
 //     ("cuMemGetAddressRange_v3020", "cuMemGetAddressRange", 3020, false),
 //     ("cuMemGetAllocationGranularity_v10020", "cuMemGetAllocationGranularity", 10020, false),
 //     ("cuMemGetAllocationPropertiesFromHandle_v10020", "cuMemGetAllocationPropertiesFromHandle", 10020, false),
 //     ("cuMemGetDefaultMemPool_v13000", "cuMemGetDefaultMemPool", 13000, false),
 //     ("cuMemGetHandleForAddressRange_v11070", "cuMemGetHandleForAddressRange", 11070, false),
+//     ("cuMemGetInfo_v2000", "cuMemGetInfo", 2000, false),
 //     ("cuMemGetInfo_v3020", "cuMemGetInfo", 3020, false),
 //     ("cuMemGetLocationInfo_v13040", "cuMemGetLocationInfo", 13040, false),
 //     ("cuMemGetMemPool_v13000", "cuMemGetMemPool", 13000, false),
 //     ("cuMemHostAlloc_v2020", "cuMemHostAlloc", 2020, false),
+//     ("cuMemHostGetDevicePointer_v2020", "cuMemHostGetDevicePointer", 2020, false),
 //     ("cuMemHostGetDevicePointer_v3020", "cuMemHostGetDevicePointer", 3020, false),
 //     ("cuMemHostGetFlags_v2030", "cuMemHostGetFlags", 2030, false),
+//     ("cuMemHostRegister_v4000", "cuMemHostRegister", 4000, false),
 //     ("cuMemHostRegister_v6050", "cuMemHostRegister", 6050, false),
 //     ("cuMemHostUnregister_v4000", "cuMemHostUnregister", 4000, false),
 //     ("cuMemImportFromShareableHandle_v10020", "cuMemImportFromShareableHandle", 10020, false),
@@ -60849,14 +63169,19 @@ pub mod versioned {
 //     ("cuMemUnmap_v10020", "cuMemUnmap", 10020, false),
 //     ("cuMemcpy_v4000", "cuMemcpy", 4000, false),
 //     ("cuMemcpy_v7000_ptds", "cuMemcpy", 7000, true),
+//     ("cuMemcpy2D_v2000", "cuMemcpy2D", 2000, false),
 //     ("cuMemcpy2D_v3020", "cuMemcpy2D", 3020, false),
 //     ("cuMemcpy2D_v7000_ptds", "cuMemcpy2D", 7000, true),
+//     ("cuMemcpy2DAsync_v2000", "cuMemcpy2DAsync", 2000, false),
 //     ("cuMemcpy2DAsync_v3020", "cuMemcpy2DAsync", 3020, false),
 //     ("cuMemcpy2DAsync_v7000_ptsz", "cuMemcpy2DAsync", 7000, true),
+//     ("cuMemcpy2DUnaligned_v2000", "cuMemcpy2DUnaligned", 2000, false),
 //     ("cuMemcpy2DUnaligned_v3020", "cuMemcpy2DUnaligned", 3020, false),
 //     ("cuMemcpy2DUnaligned_v7000_ptds", "cuMemcpy2DUnaligned", 7000, true),
+//     ("cuMemcpy3D_v2000", "cuMemcpy3D", 2000, false),
 //     ("cuMemcpy3D_v3020", "cuMemcpy3D", 3020, false),
 //     ("cuMemcpy3D_v7000_ptds", "cuMemcpy3D", 7000, true),
+//     ("cuMemcpy3DAsync_v2000", "cuMemcpy3DAsync", 2000, false),
 //     ("cuMemcpy3DAsync_v3020", "cuMemcpy3DAsync", 3020, false),
 //     ("cuMemcpy3DAsync_v7000_ptsz", "cuMemcpy3DAsync", 7000, true),
 //     ("cuMemcpy3DBatchAsync_v12080", "cuMemcpy3DBatchAsync", 12080, false),
@@ -60871,34 +63196,47 @@ pub mod versioned {
 //     ("cuMemcpy3DWithAttributesAsync_v13020_ptsz", "cuMemcpy3DWithAttributesAsync", 13020, true),
 //     ("cuMemcpyAsync_v4000", "cuMemcpyAsync", 4000, false),
 //     ("cuMemcpyAsync_v7000_ptsz", "cuMemcpyAsync", 7000, true),
+//     ("cuMemcpyAtoA_v2000", "cuMemcpyAtoA", 2000, false),
 //     ("cuMemcpyAtoA_v3020", "cuMemcpyAtoA", 3020, false),
 //     ("cuMemcpyAtoA_v7000_ptds", "cuMemcpyAtoA", 7000, true),
+//     ("cuMemcpyAtoD_v2000", "cuMemcpyAtoD", 2000, false),
 //     ("cuMemcpyAtoD_v3020", "cuMemcpyAtoD", 3020, false),
 //     ("cuMemcpyAtoD_v7000_ptds", "cuMemcpyAtoD", 7000, true),
+//     ("cuMemcpyAtoH_v2000", "cuMemcpyAtoH", 2000, false),
 //     ("cuMemcpyAtoH_v3020", "cuMemcpyAtoH", 3020, false),
 //     ("cuMemcpyAtoH_v7000_ptds", "cuMemcpyAtoH", 7000, true),
+//     ("cuMemcpyAtoHAsync_v2000", "cuMemcpyAtoHAsync", 2000, false),
 //     ("cuMemcpyAtoHAsync_v3020", "cuMemcpyAtoHAsync", 3020, false),
 //     ("cuMemcpyAtoHAsync_v7000_ptsz", "cuMemcpyAtoHAsync", 7000, true),
 //     ("cuMemcpyBatchAsync_v12080", "cuMemcpyBatchAsync", 12080, false),
 //     ("cuMemcpyBatchAsync_v12080_ptsz", "cuMemcpyBatchAsync", 12080, true),
 //     ("cuMemcpyBatchAsync_v13000", "cuMemcpyBatchAsync", 13000, false),
 //     ("cuMemcpyBatchAsync_v13000_ptsz", "cuMemcpyBatchAsync", 13000, true),
+//     ("cuMemcpyDtoA_v2000", "cuMemcpyDtoA", 2000, false),
 //     ("cuMemcpyDtoA_v3020", "cuMemcpyDtoA", 3020, false),
 //     ("cuMemcpyDtoA_v7000_ptds", "cuMemcpyDtoA", 7000, true),
+//     ("cuMemcpyDtoD_v2000", "cuMemcpyDtoD", 2000, false),
 //     ("cuMemcpyDtoD_v3020", "cuMemcpyDtoD", 3020, false),
 //     ("cuMemcpyDtoD_v7000_ptds", "cuMemcpyDtoD", 7000, true),
+//     ("cuMemcpyDtoDAsync_v3000", "cuMemcpyDtoDAsync", 3000, false),
 //     ("cuMemcpyDtoDAsync_v3020", "cuMemcpyDtoDAsync", 3020, false),
 //     ("cuMemcpyDtoDAsync_v7000_ptsz", "cuMemcpyDtoDAsync", 7000, true),
+//     ("cuMemcpyDtoH_v2000", "cuMemcpyDtoH", 2000, false),
 //     ("cuMemcpyDtoH_v3020", "cuMemcpyDtoH", 3020, false),
 //     ("cuMemcpyDtoH_v7000_ptds", "cuMemcpyDtoH", 7000, true),
+//     ("cuMemcpyDtoHAsync_v2000", "cuMemcpyDtoHAsync", 2000, false),
 //     ("cuMemcpyDtoHAsync_v3020", "cuMemcpyDtoHAsync", 3020, false),
 //     ("cuMemcpyDtoHAsync_v7000_ptsz", "cuMemcpyDtoHAsync", 7000, true),
+//     ("cuMemcpyHtoA_v2000", "cuMemcpyHtoA", 2000, false),
 //     ("cuMemcpyHtoA_v3020", "cuMemcpyHtoA", 3020, false),
 //     ("cuMemcpyHtoA_v7000_ptds", "cuMemcpyHtoA", 7000, true),
+//     ("cuMemcpyHtoAAsync_v2000", "cuMemcpyHtoAAsync", 2000, false),
 //     ("cuMemcpyHtoAAsync_v3020", "cuMemcpyHtoAAsync", 3020, false),
 //     ("cuMemcpyHtoAAsync_v7000_ptsz", "cuMemcpyHtoAAsync", 7000, true),
+//     ("cuMemcpyHtoD_v2000", "cuMemcpyHtoD", 2000, false),
 //     ("cuMemcpyHtoD_v3020", "cuMemcpyHtoD", 3020, false),
 //     ("cuMemcpyHtoD_v7000_ptds", "cuMemcpyHtoD", 7000, true),
+//     ("cuMemcpyHtoDAsync_v2000", "cuMemcpyHtoDAsync", 2000, false),
 //     ("cuMemcpyHtoDAsync_v3020", "cuMemcpyHtoDAsync", 3020, false),
 //     ("cuMemcpyHtoDAsync_v7000_ptsz", "cuMemcpyHtoDAsync", 7000, true),
 //     ("cuMemcpyPeer_v4000", "cuMemcpyPeer", 4000, false),
@@ -60907,26 +63245,32 @@ pub mod versioned {
 //     ("cuMemcpyPeerAsync_v7000_ptsz", "cuMemcpyPeerAsync", 7000, true),
 //     ("cuMemcpyWithAttributesAsync_v13020", "cuMemcpyWithAttributesAsync", 13020, false),
 //     ("cuMemcpyWithAttributesAsync_v13020_ptsz", "cuMemcpyWithAttributesAsync", 13020, true),
+//     ("cuMemsetD16_v2000", "cuMemsetD16", 2000, false),
 //     ("cuMemsetD16_v3020", "cuMemsetD16", 3020, false),
 //     ("cuMemsetD16_v7000_ptds", "cuMemsetD16", 7000, true),
 //     ("cuMemsetD16Async_v3020", "cuMemsetD16Async", 3020, false),
 //     ("cuMemsetD16Async_v7000_ptsz", "cuMemsetD16Async", 7000, true),
+//     ("cuMemsetD2D16_v2000", "cuMemsetD2D16", 2000, false),
 //     ("cuMemsetD2D16_v3020", "cuMemsetD2D16", 3020, false),
 //     ("cuMemsetD2D16_v7000_ptds", "cuMemsetD2D16", 7000, true),
 //     ("cuMemsetD2D16Async_v3020", "cuMemsetD2D16Async", 3020, false),
 //     ("cuMemsetD2D16Async_v7000_ptsz", "cuMemsetD2D16Async", 7000, true),
+//     ("cuMemsetD2D32_v2000", "cuMemsetD2D32", 2000, false),
 //     ("cuMemsetD2D32_v3020", "cuMemsetD2D32", 3020, false),
 //     ("cuMemsetD2D32_v7000_ptds", "cuMemsetD2D32", 7000, true),
 //     ("cuMemsetD2D32Async_v3020", "cuMemsetD2D32Async", 3020, false),
 //     ("cuMemsetD2D32Async_v7000_ptsz", "cuMemsetD2D32Async", 7000, true),
+//     ("cuMemsetD2D8_v2000", "cuMemsetD2D8", 2000, false),
 //     ("cuMemsetD2D8_v3020", "cuMemsetD2D8", 3020, false),
 //     ("cuMemsetD2D8_v7000_ptds", "cuMemsetD2D8", 7000, true),
 //     ("cuMemsetD2D8Async_v3020", "cuMemsetD2D8Async", 3020, false),
 //     ("cuMemsetD2D8Async_v7000_ptsz", "cuMemsetD2D8Async", 7000, true),
+//     ("cuMemsetD32_v2000", "cuMemsetD32", 2000, false),
 //     ("cuMemsetD32_v3020", "cuMemsetD32", 3020, false),
 //     ("cuMemsetD32_v7000_ptds", "cuMemsetD32", 7000, true),
 //     ("cuMemsetD32Async_v3020", "cuMemsetD32Async", 3020, false),
 //     ("cuMemsetD32Async_v7000_ptsz", "cuMemsetD32Async", 7000, true),
+//     ("cuMemsetD8_v2000", "cuMemsetD8", 2000, false),
 //     ("cuMemsetD8_v3020", "cuMemsetD8", 3020, false),
 //     ("cuMemsetD8_v7000_ptds", "cuMemsetD8", 7000, true),
 //     ("cuMemsetD8Async_v3020", "cuMemsetD8Async", 3020, false),
@@ -60939,6 +63283,7 @@ pub mod versioned {
 //     ("cuModuleEnumerateFunctions_v12040", "cuModuleEnumerateFunctions", 12040, false),
 //     ("cuModuleGetFunction_v2000", "cuModuleGetFunction", 2000, false),
 //     ("cuModuleGetFunctionCount_v12040", "cuModuleGetFunctionCount", 12040, false),
+//     ("cuModuleGetGlobal_v2000", "cuModuleGetGlobal", 2000, false),
 //     ("cuModuleGetGlobal_v3020", "cuModuleGetGlobal", 3020, false),
 //     ("cuModuleGetLoadingMode_v11070", "cuModuleGetLoadingMode", 11070, false),
 //     ("cuModuleGetSurfRef_v3000", "cuModuleGetSurfRef", 3000, false),
@@ -60984,6 +63329,8 @@ pub mod versioned {
 //     ("cuStreamBatchMemOp_v8000_ptsz", "cuStreamBatchMemOp", 8000, true),
 //     ("cuStreamBatchMemOp_v11070", "cuStreamBatchMemOp", 11070, false),
 //     ("cuStreamBatchMemOp_v11070_ptsz", "cuStreamBatchMemOp", 11070, true),
+//     ("cuStreamBeginCapture_v10000", "cuStreamBeginCapture", 10000, false),
+//     ("cuStreamBeginCapture_v10000_ptsz", "cuStreamBeginCapture", 10000, true),
 //     ("cuStreamBeginCapture_v10010", "cuStreamBeginCapture", 10010, false),
 //     ("cuStreamBeginCapture_v10010_ptsz", "cuStreamBeginCapture", 10010, true),
 //     ("cuStreamBeginCaptureToCig_v13010", "cuStreamBeginCaptureToCig", 13010, false),
@@ -60996,6 +63343,7 @@ pub mod versioned {
 //     ("cuStreamCopyAttributes_v11000_ptsz", "cuStreamCopyAttributes", 11000, true),
 //     ("cuStreamCreate_v2000", "cuStreamCreate", 2000, false),
 //     ("cuStreamCreateWithPriority_v5050", "cuStreamCreateWithPriority", 5050, false),
+//     ("cuStreamDestroy_v2000", "cuStreamDestroy", 2000, false),
 //     ("cuStreamDestroy_v4000", "cuStreamDestroy", 4000, false),
 //     ("cuStreamEndCapture_v10000", "cuStreamEndCapture", 10000, false),
 //     ("cuStreamEndCapture_v10000_ptsz", "cuStreamEndCapture", 10000, true),
@@ -61071,6 +63419,7 @@ pub mod versioned {
 //     ("cuTexObjectGetTextureDesc_v5000", "cuTexObjectGetTextureDesc", 5000, false),
 //     ("cuTexRefCreate_v2000", "cuTexRefCreate", 2000, false),
 //     ("cuTexRefDestroy_v2000", "cuTexRefDestroy", 2000, false),
+//     ("cuTexRefGetAddress_v2000", "cuTexRefGetAddress", 2000, false),
 //     ("cuTexRefGetAddress_v3020", "cuTexRefGetAddress", 3020, false),
 //     ("cuTexRefGetAddressMode_v2000", "cuTexRefGetAddressMode", 2000, false),
 //     ("cuTexRefGetArray_v2000", "cuTexRefGetArray", 2000, false),
@@ -61083,7 +63432,10 @@ pub mod versioned {
 //     ("cuTexRefGetMipmapLevelBias_v5000", "cuTexRefGetMipmapLevelBias", 5000, false),
 //     ("cuTexRefGetMipmapLevelClamp_v5000", "cuTexRefGetMipmapLevelClamp", 5000, false),
 //     ("cuTexRefGetMipmappedArray_v5000", "cuTexRefGetMipmappedArray", 5000, false),
+//     ("cuTexRefSetAddress_v2000", "cuTexRefSetAddress", 2000, false),
 //     ("cuTexRefSetAddress_v3020", "cuTexRefSetAddress", 3020, false),
+//     ("cuTexRefSetAddress2D_v2020", "cuTexRefSetAddress2D", 2020, false),
+//     ("cuTexRefSetAddress2D_v3020", "cuTexRefSetAddress2D", 3020, false),
 //     ("cuTexRefSetAddress2D_v4010", "cuTexRefSetAddress2D", 4010, false),
 //     ("cuTexRefSetAddressMode_v2000", "cuTexRefSetAddressMode", 2000, false),
 //     ("cuTexRefSetArray_v2000", "cuTexRefSetArray", 2000, false),
