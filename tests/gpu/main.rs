@@ -57,7 +57,7 @@ use libtest_mimic::{Arguments, Trial};
 
 fn main() {
     #[cfg(unix)]
-    multi::serve_child(&[ipc::CHILD, vmm::CHILD, nccl::CHILD]);
+    multi::serve_child(&[ipc::CHILD, vmm::CHILD, nccl::CHILD, extra_headers::CHILD]);
     let args = Arguments::from_args();
     let usable = common::usable_gpu();
     if let Err(why) = &usable {
