@@ -39098,13 +39098,13 @@ pub mod per_thread {
     ///`PFN_cuMemBatchDecompressAsync` as C names it with CUDA_API_PER_THREAD_DEFAULT_STREAM: `PFN_cuMemBatchDecompressAsync_v12060_ptsz`.
     pub type PFN_cuMemBatchDecompressAsync = PFN_cuMemBatchDecompressAsync_v12060_ptsz;
 }
-/// The older ABIs of the Driver API: the types cuda.h and cudaTypedefs.h declare only under `__CUDA_API_VERSION_INTERNAL`, which a C program including cuda.h does not see. 61 `PFN_*` types, the signatures of functions before their current ABI (`PFN_cuCtxCreate_v2000`, `PFN_cuMemAlloc_v2000` with its 32-bit `CUdeviceptr_v1`), and the 9 types only they use. Their functions, resolved by version through the driver's [`cuGetProcAddress`], are in the module versioned, with the feature of that name. The ABI check compares them with C compiled with the macro.
+/// The older ABIs of the Driver API: the types cuda.h, cudaTypedefs.h (and the interop headers' typedefs) declare only under `__CUDA_API_VERSION_INTERNAL`, which a C program including them does not see. 61 `PFN_*` types, the signatures of functions before their current ABI (`PFN_cuCtxCreate_v2000`, `PFN_cuMemAlloc_v2000` with its 32-bit `CUdeviceptr_v1`), and the 9 types only they use. Their functions, resolved by version through the driver's [`cuGetProcAddress`], are in the module versioned, with the feature of that name. The ABI check compares them with C compiled with the macro.
 pub mod legacy {
     #[allow(unused_imports)]
     use super::*;
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     pub type CUdeviceptr_v1 = ::core::ffi::c_uint;
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     #[repr(C)]
     #[derive(Debug, Copy, Clone)]
     pub struct CUDA_MEMCPY2D_v1_st {
@@ -39191,9 +39191,9 @@ pub mod legacy {
             }
         }
     }
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     pub type CUDA_MEMCPY2D_v1 = CUDA_MEMCPY2D_v1_st;
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     #[repr(C)]
     #[derive(Debug, Copy, Clone)]
     pub struct CUDA_MEMCPY3D_v1_st {
@@ -39316,9 +39316,9 @@ pub mod legacy {
             }
         }
     }
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     pub type CUDA_MEMCPY3D_v1 = CUDA_MEMCPY3D_v1_st;
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     #[repr(C)]
     #[derive(Debug, Copy, Clone)]
     pub struct CUDA_ARRAY_DESCRIPTOR_v1_st {
@@ -39357,9 +39357,9 @@ pub mod legacy {
             }
         }
     }
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     pub type CUDA_ARRAY_DESCRIPTOR_v1 = CUDA_ARRAY_DESCRIPTOR_v1_st;
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     #[repr(C)]
     #[derive(Debug, Copy, Clone)]
     pub struct CUDA_ARRAY3D_DESCRIPTOR_v1_st {
@@ -39406,9 +39406,9 @@ pub mod legacy {
             }
         }
     }
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     pub type CUDA_ARRAY3D_DESCRIPTOR_v1 = CUDA_ARRAY3D_DESCRIPTOR_v1_st;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemHostRegister_v4000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemHostRegister_v4000`, with the feature versioned.
     pub type PFN_cuMemHostRegister_v4000 = ::core::option::Option<
         unsafe extern "C" fn(
             p: *mut ::core::ffi::c_void,
@@ -39416,14 +39416,14 @@ pub mod legacy {
             Flags: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphicsResourceSetMapFlags_v3000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphicsResourceSetMapFlags_v3000`, with the feature versioned.
     pub type PFN_cuGraphicsResourceSetMapFlags_v3000 = ::core::option::Option<
         unsafe extern "C" fn(
             resource: CUgraphicsResource,
             flags: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuLinkCreate_v5050`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuLinkCreate_v5050`, with the feature versioned.
     pub type PFN_cuLinkCreate_v5050 = ::core::option::Option<
         unsafe extern "C" fn(
             numOptions: ::core::ffi::c_uint,
@@ -39432,7 +39432,7 @@ pub mod legacy {
             stateOut: *mut CUlinkState,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuLinkAddData_v5050`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuLinkAddData_v5050`, with the feature versioned.
     pub type PFN_cuLinkAddData_v5050 = ::core::option::Option<
         unsafe extern "C" fn(
             state: CUlinkState,
@@ -39445,7 +39445,7 @@ pub mod legacy {
             optionValues: *mut *mut ::core::ffi::c_void,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuLinkAddFile_v5050`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuLinkAddFile_v5050`, with the feature versioned.
     pub type PFN_cuLinkAddFile_v5050 = ::core::option::Option<
         unsafe extern "C" fn(
             state: CUlinkState,
@@ -39456,7 +39456,7 @@ pub mod legacy {
             optionValues: *mut *mut ::core::ffi::c_void,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefSetAddress2D_v3020`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefSetAddress2D_v3020`, with the feature versioned.
     pub type PFN_cuTexRefSetAddress2D_v3020 = ::core::option::Option<
         unsafe extern "C" fn(
             hTexRef: CUtexref,
@@ -39465,14 +39465,14 @@ pub mod legacy {
             Pitch: usize,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDeviceTotalMem_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDeviceTotalMem_v2000`, with the feature versioned.
     pub type PFN_cuDeviceTotalMem_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             bytes: *mut ::core::ffi::c_uint,
             dev: CUdevice_v1,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxCreate_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxCreate_v2000`, with the feature versioned.
     pub type PFN_cuCtxCreate_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pctx: *mut CUcontext,
@@ -39480,7 +39480,7 @@ pub mod legacy {
             dev: CUdevice_v1,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuModuleGetGlobal_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuModuleGetGlobal_v2000`, with the feature versioned.
     pub type PFN_cuModuleGetGlobal_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dptr: *mut CUdeviceptr_v1,
@@ -39489,21 +39489,21 @@ pub mod legacy {
             name: *const ::core::ffi::c_char,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemGetInfo_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemGetInfo_v2000`, with the feature versioned.
     pub type PFN_cuMemGetInfo_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             free: *mut ::core::ffi::c_uint,
             total: *mut ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemAlloc_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemAlloc_v2000`, with the feature versioned.
     pub type PFN_cuMemAlloc_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dptr: *mut CUdeviceptr_v1,
             bytesize: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemAllocPitch_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemAllocPitch_v2000`, with the feature versioned.
     pub type PFN_cuMemAllocPitch_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dptr: *mut CUdeviceptr_v1,
@@ -39513,11 +39513,11 @@ pub mod legacy {
             ElementSizeBytes: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemFree_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemFree_v2000`, with the feature versioned.
     pub type PFN_cuMemFree_v2000 = ::core::option::Option<
         unsafe extern "C" fn(dptr: CUdeviceptr_v1) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemGetAddressRange_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemGetAddressRange_v2000`, with the feature versioned.
     pub type PFN_cuMemGetAddressRange_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pbase: *mut CUdeviceptr_v1,
@@ -39525,14 +39525,14 @@ pub mod legacy {
             dptr: CUdeviceptr_v1,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemAllocHost_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemAllocHost_v2000`, with the feature versioned.
     pub type PFN_cuMemAllocHost_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pp: *mut *mut ::core::ffi::c_void,
             bytesize: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemHostGetDevicePointer_v2020`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemHostGetDevicePointer_v2020`, with the feature versioned.
     pub type PFN_cuMemHostGetDevicePointer_v2020 = ::core::option::Option<
         unsafe extern "C" fn(
             pdptr: *mut CUdeviceptr_v1,
@@ -39540,7 +39540,7 @@ pub mod legacy {
             Flags: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoD_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoD_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyHtoD_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39548,7 +39548,7 @@ pub mod legacy {
             ByteCount: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoH_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoH_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyDtoH_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstHost: *mut ::core::ffi::c_void,
@@ -39556,7 +39556,7 @@ pub mod legacy {
             ByteCount: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoD_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoD_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyDtoD_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39564,7 +39564,7 @@ pub mod legacy {
             ByteCount: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoA_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoA_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyDtoA_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstArray: CUarray,
@@ -39573,7 +39573,7 @@ pub mod legacy {
             ByteCount: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoD_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoD_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyAtoD_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39582,7 +39582,7 @@ pub mod legacy {
             ByteCount: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoA_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoA_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyHtoA_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstArray: CUarray,
@@ -39591,7 +39591,7 @@ pub mod legacy {
             ByteCount: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoH_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoH_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyAtoH_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstHost: *mut ::core::ffi::c_void,
@@ -39600,7 +39600,7 @@ pub mod legacy {
             ByteCount: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoA_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoA_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyAtoA_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstArray: CUarray,
@@ -39610,7 +39610,7 @@ pub mod legacy {
             ByteCount: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoAAsync_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoAAsync_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyHtoAAsync_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstArray: CUarray,
@@ -39620,7 +39620,7 @@ pub mod legacy {
             hStream: CUstream,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoHAsync_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoHAsync_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyAtoHAsync_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstHost: *mut ::core::ffi::c_void,
@@ -39630,19 +39630,19 @@ pub mod legacy {
             hStream: CUstream,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy2D_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy2D_v2000`, with the feature versioned.
     pub type PFN_cuMemcpy2D_v2000 = ::core::option::Option<
         unsafe extern "C" fn(pCopy: *const CUDA_MEMCPY2D_v1) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy2DUnaligned_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy2DUnaligned_v2000`, with the feature versioned.
     pub type PFN_cuMemcpy2DUnaligned_v2000 = ::core::option::Option<
         unsafe extern "C" fn(pCopy: *const CUDA_MEMCPY2D_v1) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy3D_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy3D_v2000`, with the feature versioned.
     pub type PFN_cuMemcpy3D_v2000 = ::core::option::Option<
         unsafe extern "C" fn(pCopy: *const CUDA_MEMCPY3D_v1) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoDAsync_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoDAsync_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyHtoDAsync_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39651,7 +39651,7 @@ pub mod legacy {
             hStream: CUstream,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoHAsync_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoHAsync_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyDtoHAsync_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstHost: *mut ::core::ffi::c_void,
@@ -39660,7 +39660,7 @@ pub mod legacy {
             hStream: CUstream,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoDAsync_v3000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoDAsync_v3000`, with the feature versioned.
     pub type PFN_cuMemcpyDtoDAsync_v3000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39669,21 +39669,21 @@ pub mod legacy {
             hStream: CUstream,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy2DAsync_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy2DAsync_v2000`, with the feature versioned.
     pub type PFN_cuMemcpy2DAsync_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pCopy: *const CUDA_MEMCPY2D_v1,
             hStream: CUstream,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy3DAsync_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy3DAsync_v2000`, with the feature versioned.
     pub type PFN_cuMemcpy3DAsync_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pCopy: *const CUDA_MEMCPY3D_v1,
             hStream: CUstream,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD8_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD8_v2000`, with the feature versioned.
     pub type PFN_cuMemsetD8_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39691,7 +39691,7 @@ pub mod legacy {
             N: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD16_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD16_v2000`, with the feature versioned.
     pub type PFN_cuMemsetD16_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39699,7 +39699,7 @@ pub mod legacy {
             N: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD32_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD32_v2000`, with the feature versioned.
     pub type PFN_cuMemsetD32_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39707,7 +39707,7 @@ pub mod legacy {
             N: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD2D8_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD2D8_v2000`, with the feature versioned.
     pub type PFN_cuMemsetD2D8_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39717,7 +39717,7 @@ pub mod legacy {
             Height: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD2D16_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD2D16_v2000`, with the feature versioned.
     pub type PFN_cuMemsetD2D16_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39727,7 +39727,7 @@ pub mod legacy {
             Height: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD2D32_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD2D32_v2000`, with the feature versioned.
     pub type PFN_cuMemsetD2D32_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39737,35 +39737,35 @@ pub mod legacy {
             Height: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArrayCreate_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArrayCreate_v2000`, with the feature versioned.
     pub type PFN_cuArrayCreate_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pHandle: *mut CUarray,
             pAllocateArray: *const CUDA_ARRAY_DESCRIPTOR_v1,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArrayGetDescriptor_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArrayGetDescriptor_v2000`, with the feature versioned.
     pub type PFN_cuArrayGetDescriptor_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pArrayDescriptor: *mut CUDA_ARRAY_DESCRIPTOR_v1,
             hArray: CUarray,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArray3DCreate_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArray3DCreate_v2000`, with the feature versioned.
     pub type PFN_cuArray3DCreate_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pHandle: *mut CUarray,
             pAllocateArray: *const CUDA_ARRAY3D_DESCRIPTOR_v1,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArray3DGetDescriptor_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArray3DGetDescriptor_v2000`, with the feature versioned.
     pub type PFN_cuArray3DGetDescriptor_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pArrayDescriptor: *mut CUDA_ARRAY3D_DESCRIPTOR_v1,
             hArray: CUarray,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefSetAddress_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefSetAddress_v2000`, with the feature versioned.
     pub type PFN_cuTexRefSetAddress_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             ByteOffset: *mut ::core::ffi::c_uint,
@@ -39774,7 +39774,7 @@ pub mod legacy {
             bytes: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefSetAddress2D_v2020`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefSetAddress2D_v2020`, with the feature versioned.
     pub type PFN_cuTexRefSetAddress2D_v2020 = ::core::option::Option<
         unsafe extern "C" fn(
             hTexRef: CUtexref,
@@ -39783,11 +39783,11 @@ pub mod legacy {
             Pitch: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefGetAddress_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefGetAddress_v2000`, with the feature versioned.
     pub type PFN_cuTexRefGetAddress_v2000 = ::core::option::Option<
         unsafe extern "C" fn(pdptr: *mut CUdeviceptr_v1, hTexRef: CUtexref) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphicsResourceGetMappedPointer_v3000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphicsResourceGetMappedPointer_v3000`, with the feature versioned.
     pub type PFN_cuGraphicsResourceGetMappedPointer_v3000 = ::core::option::Option<
         unsafe extern "C" fn(
             pDevPtr: *mut CUdeviceptr_v1,
@@ -39795,47 +39795,47 @@ pub mod legacy {
             resource: CUgraphicsResource,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxDestroy_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxDestroy_v2000`, with the feature versioned.
     pub type PFN_cuCtxDestroy_v2000 = ::core::option::Option<
         unsafe extern "C" fn(ctx: CUcontext) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxPopCurrent_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxPopCurrent_v2000`, with the feature versioned.
     pub type PFN_cuCtxPopCurrent_v2000 = ::core::option::Option<
         unsafe extern "C" fn(pctx: *mut CUcontext) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxPushCurrent_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxPushCurrent_v2000`, with the feature versioned.
     pub type PFN_cuCtxPushCurrent_v2000 = ::core::option::Option<
         unsafe extern "C" fn(ctx: CUcontext) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuStreamDestroy_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuStreamDestroy_v2000`, with the feature versioned.
     pub type PFN_cuStreamDestroy_v2000 = ::core::option::Option<
         unsafe extern "C" fn(hStream: CUstream) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuEventDestroy_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuEventDestroy_v2000`, with the feature versioned.
     pub type PFN_cuEventDestroy_v2000 = ::core::option::Option<
         unsafe extern "C" fn(hEvent: CUevent) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDevicePrimaryCtxRelease_v7000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDevicePrimaryCtxRelease_v7000`, with the feature versioned.
     pub type PFN_cuDevicePrimaryCtxRelease_v7000 = ::core::option::Option<
         unsafe extern "C" fn(dev: CUdevice_v1) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDevicePrimaryCtxReset_v7000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDevicePrimaryCtxReset_v7000`, with the feature versioned.
     pub type PFN_cuDevicePrimaryCtxReset_v7000 = ::core::option::Option<
         unsafe extern "C" fn(dev: CUdevice_v1) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDevicePrimaryCtxSetFlags_v7000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDevicePrimaryCtxSetFlags_v7000`, with the feature versioned.
     pub type PFN_cuDevicePrimaryCtxSetFlags_v7000 = ::core::option::Option<
         unsafe extern "C" fn(dev: CUdevice_v1, flags: ::core::ffi::c_uint) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuStreamBeginCapture_v10000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuStreamBeginCapture_v10000`, with the feature versioned.
     pub type PFN_cuStreamBeginCapture_v10000 = ::core::option::Option<
         unsafe extern "C" fn(hStream: CUstream) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuStreamBeginCapture_v10000_ptsz`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuStreamBeginCapture_v10000_ptsz`, with the feature versioned.
     pub type PFN_cuStreamBeginCapture_v10000_ptsz = ::core::option::Option<
         unsafe extern "C" fn(hStream: CUstream) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuIpcOpenMemHandle_v4010`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuIpcOpenMemHandle_v4010`, with the feature versioned.
     pub type PFN_cuIpcOpenMemHandle_v4010 = ::core::option::Option<
         unsafe extern "C" fn(
             pdptr: *mut CUdeviceptr_v2,
@@ -39843,7 +39843,7 @@ pub mod legacy {
             Flags: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphInstantiate_v10000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphInstantiate_v10000`, with the feature versioned.
     pub type PFN_cuGraphInstantiate_v10000 = ::core::option::Option<
         unsafe extern "C" fn(
             phGraphExec: *mut CUgraphExec,
@@ -39853,7 +39853,7 @@ pub mod legacy {
             bufferSize: usize,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphInstantiate_v11000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphInstantiate_v11000`, with the feature versioned.
     pub type PFN_cuGraphInstantiate_v11000 = ::core::option::Option<
         unsafe extern "C" fn(
             phGraphExec: *mut CUgraphExec,

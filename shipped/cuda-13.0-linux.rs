@@ -38537,13 +38537,13 @@ pub mod per_thread {
     #[allow(dead_code, hidden_glob_reexports)]
     const cuStreamUpdateCaptureDependencies_v2: () = ();
 }
-/// The older ABIs of the Driver API: the types cuda.h and cudaTypedefs.h declare only under `__CUDA_API_VERSION_INTERNAL`, which a C program including cuda.h does not see. 61 `PFN_*` types, the signatures of functions before their current ABI (`PFN_cuCtxCreate_v2000`, `PFN_cuMemAlloc_v2000` with its 32-bit `CUdeviceptr_v1`), and the 9 types only they use. Their functions, resolved by version through the driver's [`cuGetProcAddress`], are in the module versioned, with the feature of that name. The ABI check compares them with C compiled with the macro.
+/// The older ABIs of the Driver API: the types cuda.h, cudaTypedefs.h (and the interop headers' typedefs) declare only under `__CUDA_API_VERSION_INTERNAL`, which a C program including them does not see. 61 `PFN_*` types, the signatures of functions before their current ABI (`PFN_cuCtxCreate_v2000`, `PFN_cuMemAlloc_v2000` with its 32-bit `CUdeviceptr_v1`), and the 9 types only they use. Their functions, resolved by version through the driver's [`cuGetProcAddress`], are in the module versioned, with the feature of that name. The ABI check compares them with C compiled with the macro.
 pub mod legacy {
     #[allow(unused_imports)]
     use super::*;
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     pub type CUdeviceptr_v1 = ::core::ffi::c_uint;
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     #[repr(C)]
     #[derive(Debug, Copy, Clone)]
     pub struct CUDA_MEMCPY2D_v1_st {
@@ -38630,9 +38630,9 @@ pub mod legacy {
             }
         }
     }
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     pub type CUDA_MEMCPY2D_v1 = CUDA_MEMCPY2D_v1_st;
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     #[repr(C)]
     #[derive(Debug, Copy, Clone)]
     pub struct CUDA_MEMCPY3D_v1_st {
@@ -38755,9 +38755,9 @@ pub mod legacy {
             }
         }
     }
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     pub type CUDA_MEMCPY3D_v1 = CUDA_MEMCPY3D_v1_st;
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     #[repr(C)]
     #[derive(Debug, Copy, Clone)]
     pub struct CUDA_ARRAY_DESCRIPTOR_v1_st {
@@ -38796,9 +38796,9 @@ pub mod legacy {
             }
         }
     }
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     pub type CUDA_ARRAY_DESCRIPTOR_v1 = CUDA_ARRAY_DESCRIPTOR_v1_st;
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     #[repr(C)]
     #[derive(Debug, Copy, Clone)]
     pub struct CUDA_ARRAY3D_DESCRIPTOR_v1_st {
@@ -38845,9 +38845,9 @@ pub mod legacy {
             }
         }
     }
-    /// A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.
+    /// A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.
     pub type CUDA_ARRAY3D_DESCRIPTOR_v1 = CUDA_ARRAY3D_DESCRIPTOR_v1_st;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemHostRegister_v4000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemHostRegister_v4000`, with the feature versioned.
     pub type PFN_cuMemHostRegister_v4000 = ::core::option::Option<
         unsafe extern "C" fn(
             p: *mut ::core::ffi::c_void,
@@ -38855,14 +38855,14 @@ pub mod legacy {
             Flags: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphicsResourceSetMapFlags_v3000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphicsResourceSetMapFlags_v3000`, with the feature versioned.
     pub type PFN_cuGraphicsResourceSetMapFlags_v3000 = ::core::option::Option<
         unsafe extern "C" fn(
             resource: CUgraphicsResource,
             flags: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuLinkCreate_v5050`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuLinkCreate_v5050`, with the feature versioned.
     pub type PFN_cuLinkCreate_v5050 = ::core::option::Option<
         unsafe extern "C" fn(
             numOptions: ::core::ffi::c_uint,
@@ -38871,7 +38871,7 @@ pub mod legacy {
             stateOut: *mut CUlinkState,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuLinkAddData_v5050`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuLinkAddData_v5050`, with the feature versioned.
     pub type PFN_cuLinkAddData_v5050 = ::core::option::Option<
         unsafe extern "C" fn(
             state: CUlinkState,
@@ -38884,7 +38884,7 @@ pub mod legacy {
             optionValues: *mut *mut ::core::ffi::c_void,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuLinkAddFile_v5050`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuLinkAddFile_v5050`, with the feature versioned.
     pub type PFN_cuLinkAddFile_v5050 = ::core::option::Option<
         unsafe extern "C" fn(
             state: CUlinkState,
@@ -38895,7 +38895,7 @@ pub mod legacy {
             optionValues: *mut *mut ::core::ffi::c_void,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefSetAddress2D_v3020`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefSetAddress2D_v3020`, with the feature versioned.
     pub type PFN_cuTexRefSetAddress2D_v3020 = ::core::option::Option<
         unsafe extern "C" fn(
             hTexRef: CUtexref,
@@ -38904,14 +38904,14 @@ pub mod legacy {
             Pitch: usize,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDeviceTotalMem_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDeviceTotalMem_v2000`, with the feature versioned.
     pub type PFN_cuDeviceTotalMem_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             bytes: *mut ::core::ffi::c_uint,
             dev: CUdevice_v1,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxCreate_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxCreate_v2000`, with the feature versioned.
     pub type PFN_cuCtxCreate_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pctx: *mut CUcontext,
@@ -38919,7 +38919,7 @@ pub mod legacy {
             dev: CUdevice_v1,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuModuleGetGlobal_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuModuleGetGlobal_v2000`, with the feature versioned.
     pub type PFN_cuModuleGetGlobal_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dptr: *mut CUdeviceptr_v1,
@@ -38928,21 +38928,21 @@ pub mod legacy {
             name: *const ::core::ffi::c_char,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemGetInfo_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemGetInfo_v2000`, with the feature versioned.
     pub type PFN_cuMemGetInfo_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             free: *mut ::core::ffi::c_uint,
             total: *mut ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemAlloc_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemAlloc_v2000`, with the feature versioned.
     pub type PFN_cuMemAlloc_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dptr: *mut CUdeviceptr_v1,
             bytesize: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemAllocPitch_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemAllocPitch_v2000`, with the feature versioned.
     pub type PFN_cuMemAllocPitch_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dptr: *mut CUdeviceptr_v1,
@@ -38952,11 +38952,11 @@ pub mod legacy {
             ElementSizeBytes: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemFree_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemFree_v2000`, with the feature versioned.
     pub type PFN_cuMemFree_v2000 = ::core::option::Option<
         unsafe extern "C" fn(dptr: CUdeviceptr_v1) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemGetAddressRange_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemGetAddressRange_v2000`, with the feature versioned.
     pub type PFN_cuMemGetAddressRange_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pbase: *mut CUdeviceptr_v1,
@@ -38964,14 +38964,14 @@ pub mod legacy {
             dptr: CUdeviceptr_v1,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemAllocHost_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemAllocHost_v2000`, with the feature versioned.
     pub type PFN_cuMemAllocHost_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pp: *mut *mut ::core::ffi::c_void,
             bytesize: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemHostGetDevicePointer_v2020`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemHostGetDevicePointer_v2020`, with the feature versioned.
     pub type PFN_cuMemHostGetDevicePointer_v2020 = ::core::option::Option<
         unsafe extern "C" fn(
             pdptr: *mut CUdeviceptr_v1,
@@ -38979,7 +38979,7 @@ pub mod legacy {
             Flags: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoD_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoD_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyHtoD_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -38987,7 +38987,7 @@ pub mod legacy {
             ByteCount: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoH_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoH_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyDtoH_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstHost: *mut ::core::ffi::c_void,
@@ -38995,7 +38995,7 @@ pub mod legacy {
             ByteCount: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoD_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoD_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyDtoD_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39003,7 +39003,7 @@ pub mod legacy {
             ByteCount: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoA_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoA_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyDtoA_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstArray: CUarray,
@@ -39012,7 +39012,7 @@ pub mod legacy {
             ByteCount: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoD_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoD_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyAtoD_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39021,7 +39021,7 @@ pub mod legacy {
             ByteCount: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoA_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoA_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyHtoA_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstArray: CUarray,
@@ -39030,7 +39030,7 @@ pub mod legacy {
             ByteCount: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoH_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoH_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyAtoH_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstHost: *mut ::core::ffi::c_void,
@@ -39039,7 +39039,7 @@ pub mod legacy {
             ByteCount: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoA_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoA_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyAtoA_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstArray: CUarray,
@@ -39049,7 +39049,7 @@ pub mod legacy {
             ByteCount: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoAAsync_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoAAsync_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyHtoAAsync_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstArray: CUarray,
@@ -39059,7 +39059,7 @@ pub mod legacy {
             hStream: CUstream,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoHAsync_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyAtoHAsync_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyAtoHAsync_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstHost: *mut ::core::ffi::c_void,
@@ -39069,19 +39069,19 @@ pub mod legacy {
             hStream: CUstream,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy2D_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy2D_v2000`, with the feature versioned.
     pub type PFN_cuMemcpy2D_v2000 = ::core::option::Option<
         unsafe extern "C" fn(pCopy: *const CUDA_MEMCPY2D_v1) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy2DUnaligned_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy2DUnaligned_v2000`, with the feature versioned.
     pub type PFN_cuMemcpy2DUnaligned_v2000 = ::core::option::Option<
         unsafe extern "C" fn(pCopy: *const CUDA_MEMCPY2D_v1) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy3D_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy3D_v2000`, with the feature versioned.
     pub type PFN_cuMemcpy3D_v2000 = ::core::option::Option<
         unsafe extern "C" fn(pCopy: *const CUDA_MEMCPY3D_v1) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoDAsync_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyHtoDAsync_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyHtoDAsync_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39090,7 +39090,7 @@ pub mod legacy {
             hStream: CUstream,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoHAsync_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoHAsync_v2000`, with the feature versioned.
     pub type PFN_cuMemcpyDtoHAsync_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstHost: *mut ::core::ffi::c_void,
@@ -39099,7 +39099,7 @@ pub mod legacy {
             hStream: CUstream,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoDAsync_v3000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpyDtoDAsync_v3000`, with the feature versioned.
     pub type PFN_cuMemcpyDtoDAsync_v3000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39108,21 +39108,21 @@ pub mod legacy {
             hStream: CUstream,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy2DAsync_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy2DAsync_v2000`, with the feature versioned.
     pub type PFN_cuMemcpy2DAsync_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pCopy: *const CUDA_MEMCPY2D_v1,
             hStream: CUstream,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy3DAsync_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemcpy3DAsync_v2000`, with the feature versioned.
     pub type PFN_cuMemcpy3DAsync_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pCopy: *const CUDA_MEMCPY3D_v1,
             hStream: CUstream,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD8_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD8_v2000`, with the feature versioned.
     pub type PFN_cuMemsetD8_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39130,7 +39130,7 @@ pub mod legacy {
             N: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD16_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD16_v2000`, with the feature versioned.
     pub type PFN_cuMemsetD16_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39138,7 +39138,7 @@ pub mod legacy {
             N: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD32_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD32_v2000`, with the feature versioned.
     pub type PFN_cuMemsetD32_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39146,7 +39146,7 @@ pub mod legacy {
             N: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD2D8_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD2D8_v2000`, with the feature versioned.
     pub type PFN_cuMemsetD2D8_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39156,7 +39156,7 @@ pub mod legacy {
             Height: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD2D16_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD2D16_v2000`, with the feature versioned.
     pub type PFN_cuMemsetD2D16_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39166,7 +39166,7 @@ pub mod legacy {
             Height: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD2D32_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuMemsetD2D32_v2000`, with the feature versioned.
     pub type PFN_cuMemsetD2D32_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             dstDevice: CUdeviceptr_v1,
@@ -39176,35 +39176,35 @@ pub mod legacy {
             Height: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArrayCreate_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArrayCreate_v2000`, with the feature versioned.
     pub type PFN_cuArrayCreate_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pHandle: *mut CUarray,
             pAllocateArray: *const CUDA_ARRAY_DESCRIPTOR_v1,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArrayGetDescriptor_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArrayGetDescriptor_v2000`, with the feature versioned.
     pub type PFN_cuArrayGetDescriptor_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pArrayDescriptor: *mut CUDA_ARRAY_DESCRIPTOR_v1,
             hArray: CUarray,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArray3DCreate_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArray3DCreate_v2000`, with the feature versioned.
     pub type PFN_cuArray3DCreate_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pHandle: *mut CUarray,
             pAllocateArray: *const CUDA_ARRAY3D_DESCRIPTOR_v1,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArray3DGetDescriptor_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuArray3DGetDescriptor_v2000`, with the feature versioned.
     pub type PFN_cuArray3DGetDescriptor_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             pArrayDescriptor: *mut CUDA_ARRAY3D_DESCRIPTOR_v1,
             hArray: CUarray,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefSetAddress_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefSetAddress_v2000`, with the feature versioned.
     pub type PFN_cuTexRefSetAddress_v2000 = ::core::option::Option<
         unsafe extern "C" fn(
             ByteOffset: *mut ::core::ffi::c_uint,
@@ -39213,7 +39213,7 @@ pub mod legacy {
             bytes: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefSetAddress2D_v2020`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefSetAddress2D_v2020`, with the feature versioned.
     pub type PFN_cuTexRefSetAddress2D_v2020 = ::core::option::Option<
         unsafe extern "C" fn(
             hTexRef: CUtexref,
@@ -39222,11 +39222,11 @@ pub mod legacy {
             Pitch: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefGetAddress_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuTexRefGetAddress_v2000`, with the feature versioned.
     pub type PFN_cuTexRefGetAddress_v2000 = ::core::option::Option<
         unsafe extern "C" fn(pdptr: *mut CUdeviceptr_v1, hTexRef: CUtexref) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphicsResourceGetMappedPointer_v3000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphicsResourceGetMappedPointer_v3000`, with the feature versioned.
     pub type PFN_cuGraphicsResourceGetMappedPointer_v3000 = ::core::option::Option<
         unsafe extern "C" fn(
             pDevPtr: *mut CUdeviceptr_v1,
@@ -39234,47 +39234,47 @@ pub mod legacy {
             resource: CUgraphicsResource,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxDestroy_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxDestroy_v2000`, with the feature versioned.
     pub type PFN_cuCtxDestroy_v2000 = ::core::option::Option<
         unsafe extern "C" fn(ctx: CUcontext) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxPopCurrent_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxPopCurrent_v2000`, with the feature versioned.
     pub type PFN_cuCtxPopCurrent_v2000 = ::core::option::Option<
         unsafe extern "C" fn(pctx: *mut CUcontext) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxPushCurrent_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuCtxPushCurrent_v2000`, with the feature versioned.
     pub type PFN_cuCtxPushCurrent_v2000 = ::core::option::Option<
         unsafe extern "C" fn(ctx: CUcontext) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuStreamDestroy_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuStreamDestroy_v2000`, with the feature versioned.
     pub type PFN_cuStreamDestroy_v2000 = ::core::option::Option<
         unsafe extern "C" fn(hStream: CUstream) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuEventDestroy_v2000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuEventDestroy_v2000`, with the feature versioned.
     pub type PFN_cuEventDestroy_v2000 = ::core::option::Option<
         unsafe extern "C" fn(hEvent: CUevent) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDevicePrimaryCtxRelease_v7000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDevicePrimaryCtxRelease_v7000`, with the feature versioned.
     pub type PFN_cuDevicePrimaryCtxRelease_v7000 = ::core::option::Option<
         unsafe extern "C" fn(dev: CUdevice_v1) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDevicePrimaryCtxReset_v7000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDevicePrimaryCtxReset_v7000`, with the feature versioned.
     pub type PFN_cuDevicePrimaryCtxReset_v7000 = ::core::option::Option<
         unsafe extern "C" fn(dev: CUdevice_v1) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDevicePrimaryCtxSetFlags_v7000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuDevicePrimaryCtxSetFlags_v7000`, with the feature versioned.
     pub type PFN_cuDevicePrimaryCtxSetFlags_v7000 = ::core::option::Option<
         unsafe extern "C" fn(dev: CUdevice_v1, flags: ::core::ffi::c_uint) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuStreamBeginCapture_v10000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuStreamBeginCapture_v10000`, with the feature versioned.
     pub type PFN_cuStreamBeginCapture_v10000 = ::core::option::Option<
         unsafe extern "C" fn(hStream: CUstream) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuStreamBeginCapture_v10000_ptsz`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuStreamBeginCapture_v10000_ptsz`, with the feature versioned.
     pub type PFN_cuStreamBeginCapture_v10000_ptsz = ::core::option::Option<
         unsafe extern "C" fn(hStream: CUstream) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuIpcOpenMemHandle_v4010`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuIpcOpenMemHandle_v4010`, with the feature versioned.
     pub type PFN_cuIpcOpenMemHandle_v4010 = ::core::option::Option<
         unsafe extern "C" fn(
             pdptr: *mut CUdeviceptr_v2,
@@ -39282,7 +39282,7 @@ pub mod legacy {
             Flags: ::core::ffi::c_uint,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphInstantiate_v10000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphInstantiate_v10000`, with the feature versioned.
     pub type PFN_cuGraphInstantiate_v10000 = ::core::option::Option<
         unsafe extern "C" fn(
             phGraphExec: *mut CUgraphExec,
@@ -39292,7 +39292,7 @@ pub mod legacy {
             bufferSize: usize,
         ) -> CUresult,
     >;
-    /// An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphInstantiate_v11000`, with the feature versioned.
+    /// An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: its function is `versioned::cuGraphInstantiate_v11000`, with the feature versioned.
     pub type PFN_cuGraphInstantiate_v11000 = ::core::option::Option<
         unsafe extern "C" fn(
             phGraphExec: *mut CUgraphExec,

@@ -104,11 +104,11 @@ pub fn module(file: &syn::File, text: &str) -> Result<Legacy, String> {
         let Some(name) = defined(item) else { continue };
         let doc = if let Some(function) = name.strip_prefix("PFN_") {
             format!(
-                " An older ABI of a function, which cudaTypedefs.h declares only under `__CUDA_API_VERSION_INTERNAL`: \
+                " An older ABI of a function, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`: \
                  its function is `versioned::{function}`, with the feature versioned."
             )
         } else {
-            " A type of the older ABIs, which cuda.h declares only under `__CUDA_API_VERSION_INTERNAL`.".to_string()
+            " A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.".to_string()
         };
         if let Some(attrs) = attrs_mut(item) {
             attrs.retain(|a| !a.path().is_ident("doc"));
@@ -116,8 +116,8 @@ pub fn module(file: &syn::File, text: &str) -> Result<Legacy, String> {
         }
     }
     let doc = format!(
-        " The older ABIs of the Driver API: the types cuda.h and cudaTypedefs.h declare only under \
-         `__CUDA_API_VERSION_INTERNAL`, which a C program including cuda.h does not see. {pfns} `PFN_*` types, the \
+        " The older ABIs of the Driver API: the types cuda.h, cudaTypedefs.h (and the interop headers' typedefs) \
+         declare only under `__CUDA_API_VERSION_INTERNAL`, which a C program including them does not see. {pfns} `PFN_*` types, the \
          signatures of functions before their current ABI (`PFN_cuCtxCreate_v2000`, `PFN_cuMemAlloc_v2000` with its \
          32-bit `CUdeviceptr_v1`), and the {} types only they use. Their functions, resolved by version through the \
          driver's `cuGetProcAddress`, are in the module versioned, with the feature of that name. The ABI check compares \
