@@ -67,7 +67,10 @@
 //! types, by its version (`versioned::cuCtxCreate_v3020`, `_v11040`, `_v12050`), each resolved
 //! through the driver's `cuGetProcAddress` with that version, never one above the driver's
 //! (`cuDriverGetVersion`). A program that must run on every driver picks the newest its driver
-//! has (examples/any_driver.rs).
+//! has (examples/any_driver.rs). The ABIs the headers declare only under
+//! `__CUDA_API_VERSION_INTERNAL` are there too (`versioned::cuCtxCreate_v2000`; their types in the
+//! module `legacy`): 32-bit sizes and device pointers, in a context of their own
+//! (`cuCtxCreate_v2000`'s) that the current functions do not take.
 //!
 //! The crate root's functions look their symbol up in the driver library's export table; the
 //! versioned ones ask `cuGetProcAddress`, as NVIDIA's own libraries (CUDA's runtime, libcu++)
