@@ -13,7 +13,7 @@ use crate::find::bound::Bound;
 use crate::shared::{directive_lines, INTERNAL_MACRO, PER_THREAD_MACRO};
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A macro of the form `((TYPE)LITERAL)`.
 pub struct Cast {
@@ -64,13 +64,23 @@ fn pfn_identifiers(text: &str) -> BTreeSet<String> {
 /// (cudaTypedefs.h's older ABIs, `PFN_cuCtxCreate_v2000`): those of the headers preprocessed with
 /// the macro that `default` (the probe without it) has not.
 pub fn legacy_pfn_types(bound: &Bound, default: &Probe, out_dir: &Path) -> Result<Vec<String>, String> {
-    let file = out_dir.join("probe_legacy.c");
-    fs::write(&file, bound.umbrella_text()).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    let expanded = preprocess(bound, &out_dir.join("probe_legacy.c"), bound.umbrella_text(), Some(INTERNAL_MACRO))?;
+    Ok(pfn_identifiers(&expanded).into_iter().filter(|name| !default.pfn_types.contains(name)).collect())
+}
+
+/// `text`, written to `file`, through the target's C preprocessor with the bound headers' folders
+/// and `define`.
+fn preprocess(bound: &Bound, file: &Path, text: String, define: Option<&str>) -> Result<String, String> {
+    fs::write(file, text).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     let mut build = cc::Build::new();
-    build.includes(&bound.include_dirs).file(&file).cargo_metadata(false).warnings(false).define(INTERNAL_MACRO, None);
-    let expanded =
-        build.try_expand().map_err(|e| format!("the C preprocessor failed on {} with {INTERNAL_MACRO} defined: {e}", file.display()))?;
-    Ok(pfn_identifiers(&String::from_utf8_lossy(&expanded)).into_iter().filter(|name| !default.pfn_types.contains(name)).collect())
+    build.includes(&bound.include_dirs).file(file).cargo_metadata(false).warnings(false);
+    if let Some(define) = define {
+        build.define(define, None);
+    }
+    let expanded = build.try_expand().map_err(|e| {
+        format!("the C preprocessor failed on {} with the headers from {}: {e}", file.display(), bound.include_dirs[0].display())
+    })?;
+    Ok(String::from_utf8_lossy(&expanded).into_owned())
 }
 
 /// Names of the object-like macros that the header text defines, in order, without duplicates.
@@ -182,17 +192,8 @@ pub fn expand(bound: &Bound, per_thread: bool, out_dir: &Path) -> Result<Probe, 
     for (i, name) in wanted.iter().enumerate() {
         src.push_str(&format!("libcuda_sys_probe_{i} = {name} ;\n"));
     }
-    let file: PathBuf = out_dir.join(if per_thread { "probe_per_thread.c" } else { "probe.c" });
-    fs::write(&file, src).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
-    let mut build = cc::Build::new();
-    build.includes(&bound.include_dirs).file(&file).cargo_metadata(false).warnings(false);
-    if per_thread {
-        build.define(PER_THREAD_MACRO, None);
-    }
-    let expanded = build.try_expand().map_err(|e| {
-        format!("the C preprocessor failed on {} with the headers from {}: {e}", file.display(), bound.include_dirs[0].display())
-    })?;
-    let expanded = String::from_utf8_lossy(&expanded);
+    let file = out_dir.join(if per_thread { "probe_per_thread.c" } else { "probe.c" });
+    let expanded = preprocess(bound, &file, src, per_thread.then_some(PER_THREAD_MACRO))?;
 
     let definitions = static_functions(&expanded);
     let inline = definitions.iter().map(|(name, _)| name.clone()).collect();

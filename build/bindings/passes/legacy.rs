@@ -9,6 +9,7 @@
 //! check compares them with C compiled with the macro (systest). The `versioned` module gives each
 //! `PFN_*` type here its function (`versioned::cuCtxCreate_v2000`).
 
+use super::links::item_names;
 use crate::shared::LEGACY_MODULE;
 use quote::ToTokens;
 use std::collections::BTreeSet;
@@ -21,49 +22,27 @@ pub struct Legacy {
     pub items: Vec<Item>,
 }
 
-/// The name an item defines in the type or value namespace: a struct, union, type alias, constant,
-/// static or function, or `use ... as NAME`.
+/// The name a (public, not `extern`) item defines.
 fn defined(item: &Item) -> Option<String> {
-    Some(match item {
-        Item::Struct(s) => s.ident.to_string(),
-        Item::Union(u) => u.ident.to_string(),
-        Item::Enum(e) => e.ident.to_string(),
-        Item::Type(t) => t.ident.to_string(),
-        Item::Const(c) if c.ident != "_" => c.ident.to_string(),
-        Item::Static(s) => s.ident.to_string(),
-        Item::Fn(f) => f.sig.ident.to_string(),
-        Item::Use(u) => match &u.tree {
-            syn::UseTree::Path(p) => match &*p.tree {
-                syn::UseTree::Rename(r) => r.rename.to_string(),
-                syn::UseTree::Name(n) => n.ident.to_string(),
-                _ => return None,
-            },
-            _ => return None,
-        },
-        _ => return None,
-    })
+    match item {
+        Item::ForeignMod(_) => None,
+        item => item_names(item).pop(),
+    }
 }
 
-/// Whether `tokens` name one of `names` (an identifier among them).
-fn mentions(tokens: proc_macro2::TokenStream, names: &BTreeSet<String>) -> bool {
-    tokens.into_iter().any(|t| match t {
-        proc_macro2::TokenTree::Ident(i) => names.contains(&i.to_string()),
-        proc_macro2::TokenTree::Group(g) => mentions(g.stream(), names),
-        _ => false,
-    })
-}
-
-/// The identifiers of `tokens` that are among `names`, into `found`.
-fn collect(tokens: proc_macro2::TokenStream, names: &BTreeSet<String>, found: &mut BTreeSet<String>) {
+/// The identifiers of `tokens` that are among `names`.
+fn named_in(tokens: proc_macro2::TokenStream, names: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
     for t in tokens {
         match t {
             proc_macro2::TokenTree::Ident(i) if names.contains(&i.to_string()) => {
                 found.insert(i.to_string());
             }
-            proc_macro2::TokenTree::Group(g) => collect(g.stream(), names, found),
+            proc_macro2::TokenTree::Group(g) => found.extend(named_in(g.stream(), names)),
             _ => {}
         }
     }
+    found
 }
 
 /// The module, from the first reading (`file`, its root items) and the second (`text`, bindgen's
@@ -76,12 +55,12 @@ pub fn module(file: &syn::File, text: &str) -> Result<Legacy, String> {
     // the macro adds to enums the first reading has (`CU_LAUNCH_ATTRIBUTE_MAX`).
     let mut wanted: BTreeSet<String> = new.iter().filter(|n| n.starts_with("PFN_")).cloned().collect();
     loop {
-        let mut more = BTreeSet::new();
-        for item in &second.items {
-            if defined(item).is_some_and(|n| wanted.contains(&n)) {
-                collect(item.to_token_stream(), &new, &mut more);
-            }
-        }
+        let more: Vec<String> = second
+            .items
+            .iter()
+            .filter(|item| defined(item).is_some_and(|n| wanted.contains(&n)))
+            .flat_map(|item| named_in(item.to_token_stream(), &new))
+            .collect();
         let before = wanted.len();
         wanted.extend(more);
         if wanted.len() == before {
@@ -89,10 +68,9 @@ pub fn module(file: &syn::File, text: &str) -> Result<Legacy, String> {
         }
     }
     let kept = |item: &Item| match item {
-        Item::Impl(i) => mentions(i.self_ty.to_token_stream(), &wanted),
+        Item::Impl(i) => !named_in(i.self_ty.to_token_stream(), &wanted).is_empty(),
         // bindgen's layout assertions (`const _: () = { ... size_of::<CUDA_MEMCPY2D_v1_st>() ... }`).
-        Item::Const(c) if c.ident == "_" => mentions(c.expr.to_token_stream(), &wanted),
-        Item::ForeignMod(_) => false,
+        Item::Const(c) if c.ident == "_" => !named_in(c.expr.to_token_stream(), &wanted).is_empty(),
         item => defined(item).is_some_and(|n| wanted.contains(&n)),
     };
     let mut items: Vec<Item> = second.items.into_iter().filter(kept).collect();
@@ -110,10 +88,8 @@ pub fn module(file: &syn::File, text: &str) -> Result<Legacy, String> {
         } else {
             " A type of the older ABIs, which the headers declare only under `__CUDA_API_VERSION_INTERNAL`.".to_string()
         };
-        if let Some(attrs) = attrs_mut(item) {
-            attrs.retain(|a| !a.path().is_ident("doc"));
-            attrs.insert(0, parse_quote!(#[doc = #doc]));
-        }
+        // The second reading has no comments (bindgen.rs): this line is the item's only doc.
+        *item = parse_quote!(#[doc = #doc] #item);
     }
     let doc = format!(
         " The older ABIs of the Driver API: the types cuda.h, cudaTypedefs.h (and the interop headers' typedefs) \
@@ -134,17 +110,6 @@ pub fn module(file: &syn::File, text: &str) -> Result<Legacy, String> {
         }
     };
     Ok(Legacy { module: Some(module), items })
-}
-
-fn attrs_mut(item: &mut Item) -> Option<&mut Vec<syn::Attribute>> {
-    Some(match item {
-        Item::Struct(i) => &mut i.attrs,
-        Item::Union(i) => &mut i.attrs,
-        Item::Type(i) => &mut i.attrs,
-        Item::Const(i) => &mut i.attrs,
-        Item::Use(i) => &mut i.attrs,
-        _ => return None,
-    })
 }
 
 #[cfg(test)]

@@ -18,37 +18,35 @@ pub struct Linked {
 
 /// The names of the crate root's public items: what a doc at the root can link.
 pub fn root_names(file: &syn::File) -> BTreeSet<String> {
-    let mut names = BTreeSet::new();
-    for item in &file.items {
-        let public = |vis: &syn::Visibility| matches!(vis, syn::Visibility::Public(_));
-        match item {
-            Item::Struct(s) if public(&s.vis) => names.insert(s.ident.to_string()),
-            Item::Union(u) if public(&u.vis) => names.insert(u.ident.to_string()),
-            Item::Type(t) if public(&t.vis) => names.insert(t.ident.to_string()),
-            Item::Const(c) if public(&c.vis) => names.insert(c.ident.to_string()),
-            Item::Static(s) if public(&s.vis) => names.insert(s.ident.to_string()),
-            Item::Fn(f) if public(&f.vis) => names.insert(f.sig.ident.to_string()),
-            Item::Mod(m) if public(&m.vis) => names.insert(m.ident.to_string()),
-            Item::ForeignMod(block) => {
-                for foreign in &block.items {
-                    if let ForeignItem::Fn(f) = foreign {
-                        names.insert(f.sig.ident.to_string());
-                    }
-                }
-                true
-            }
-            Item::Use(u) if public(&u.vis) => {
-                if let UseTree::Path(p) = &u.tree {
-                    if let UseTree::Rename(r) = &*p.tree {
-                        names.insert(r.rename.to_string());
-                    }
-                }
-                true
-            }
-            _ => true,
-        };
+    file.items.iter().flat_map(item_names).collect()
+}
+
+/// The public names one item defines: a struct, union, type alias, constant, static, function or
+/// module, `use ... as NAME`, or the functions of an `extern` block.
+pub fn item_names(item: &Item) -> Vec<String> {
+    let public = |vis: &syn::Visibility| matches!(vis, syn::Visibility::Public(_));
+    match item {
+        Item::Struct(s) if public(&s.vis) => vec![s.ident.to_string()],
+        Item::Union(u) if public(&u.vis) => vec![u.ident.to_string()],
+        Item::Type(t) if public(&t.vis) => vec![t.ident.to_string()],
+        Item::Const(c) if public(&c.vis) => vec![c.ident.to_string()],
+        Item::Static(s) if public(&s.vis) => vec![s.ident.to_string()],
+        Item::Fn(f) if public(&f.vis) => vec![f.sig.ident.to_string()],
+        Item::Mod(m) if public(&m.vis) => vec![m.ident.to_string()],
+        Item::ForeignMod(block) => block
+            .items
+            .iter()
+            .filter_map(|foreign| if let ForeignItem::Fn(f) = foreign { Some(f.sig.ident.to_string()) } else { None })
+            .collect(),
+        Item::Use(u) if public(&u.vis) => match &u.tree {
+            UseTree::Path(p) => match &*p.tree {
+                UseTree::Rename(r) => vec![r.rename.to_string()],
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
     }
-    names
 }
 
 /// Links the code spans of every doc comment outside the `per_thread` module.

@@ -103,11 +103,11 @@ pub fn module(
         #[allow(unused_imports)]
         use super::*;
     )];
+    let legacy_module = format_ident!("{LEGACY_MODULE}");
     if !legacy.is_empty() {
-        let module = format_ident!("{LEGACY_MODULE}");
         items.push(parse_quote!(
             #[allow(unused_imports)]
-            use super::#module::*;
+            use super::#legacy_module::*;
         ));
     }
     let mut signatures: Vec<(Entry, String)> = Vec::new();
@@ -146,12 +146,8 @@ pub fn module(
         );
         function.attrs = vec![parse_quote!(#[doc = #doc]), parse_quote!(#[inline])];
         items.push(Item::Fn(function));
-        items.push(if in_legacy.contains(name) {
-            let module = format_ident!("{LEGACY_MODULE}");
-            parse_quote!(const _: super::#module::#pfn = Some(#ident);)
-        } else {
-            parse_quote!(const _: super::#pfn = Some(#ident);)
-        });
+        let pfn = if in_legacy.contains(name) { quote!(super::#legacy_module::#pfn) } else { quote!(super::#pfn) };
+        items.push(parse_quote!(const _: #pfn = Some(#ident);));
         signatures.push((entry.clone(), canonical(&decl, &aliases)));
         entries.push(entry);
     }
